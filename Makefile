@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcplens top-level Makefile.
+#
+#   make                   build the modules for the running kernel
+#   make KDIR=<build dir>  ... or for another kernel
+#   sudo make install      modules_install (extra/) + depmod
+#   make demo              boot a VM, load everything, show it working
+#   make check             every test: KUnit + selftests on 3 kernels
+#   make kunit | selftests | style | bench
+#
+# See README for the details of each target.
+
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+INSTALL_MOD_DIR ?= extra
+MODULES := tcplens tcp_lens tcplens_observer
+DEPMOD_BASE := $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH))
+
+# Debian's headers set CONFIG_MODULE_SIG_ALL but ship no signing key:
+# sign at install time only where the key is really there.
+SIG_KEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
+SIG_OPT := $(if $(wildcard $(KDIR)/$(SIG_KEY) $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=)
+
+# Per-test selection for check/kunit/selftests, e.g.
+#   make selftests KERNELS=debian-6.1 TESTS=tcplens_smoke.sh
+KERNELS ?=
+TESTS ?=
+
+CHECK_ARGS := $(if $(KERNELS),--kernels "$(KERNELS)") $(if $(TESTS),--tests "$(TESTS)")
+
+.PHONY: all modules install uninstall clean demo check kunit selftests style bench setup
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Installs what `make` built; it does not rebuild (run make first).
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(SIG_OPT) modules_install
+	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
+
+uninstall:
+	rm -f $(foreach m,$(MODULES),$(wildcard $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/$(m).ko*))
+	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf .build
+
+setup:
+	scripts/setup
+
+demo:
+	scripts/demo
+
+check:
+	scripts/check $(CHECK_ARGS)
+
+kunit:
+	scripts/check --only kunit $(CHECK_ARGS)
+
+selftests:
+	scripts/check --only selftests $(CHECK_ARGS)
+
+style:
+	scripts/check --only style $(CHECK_ARGS)
+
+bench:
+	scripts/bench

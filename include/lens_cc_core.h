@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lens_cc_core.h - the pure congestion-control core of tcp_lens ("lens").
+ *
+ * Plain C on top of tcplens_pure.h: no struct sock, no locking, no clock.
+ * The kernel glue snapshots what an ACK told the stack into a struct lens_ack,
+ * calls the core, and copies cwnd and ssthresh back into the socket; KUnit
+ * and the host tests call the very same functions. Windows are counted in
+ * segments (one SMSS = 1), times in microseconds, and sequence numbers are
+ * TCP's own, compared wrap-safely. The model is described at the top of
+ * module/lens_cc_core.c.
+ *
+ * Every entry point that may move cwnd or ssthresh fills a struct
+ * lens_decision saying which RFC step moved them and why, so that the glue
+ * can count and trace each change.
+ *
+ * From struct tcp_congestion_ops:
+ *   init          lens_cc_init()
+ *   pkts_acked    lens_cc_rtt_sample()
+ *   cong_control  lens_cc_sync(), lens_cc_on_ack(); then tp->snd_cwnd =
+ *                 lens_cc_linux_cwnd(), tp->snd_ssthresh = cc->ssthresh,
+ *                 sk_pacing_rate = lens_pacing_rate()
+ *   ssthresh      lens_loss_ssthresh()
+ *   set_state     Recovery: lens_cc_enter_recovery(); Loss:
+ *                 lens_cc_on_rto(); CWR: lens_cc_on_ecn()
+ *   undo_cwnd     lens_cc_undo()
+ */
+#ifndef _LENS_CC_CORE_H
+#define _LENS_CC_CORE_H
+
+#include "tcplens_pure.h"
+
+/* Bytes of ICSK_CA_PRIV_SIZE left to the core once the glue took its part. */
+#define LENS_CC_STATE_MAX		80
+
+/* Windows, in segments. */
+#define LENS_INFINITE_SSTHRESH		0x7fffffffU	/* TCP_INFINITE_SSTHRESH */
+#define LENS_CWND_MAX			LENS_INFINITE_SSTHRESH	/* saturation */
+#define LENS_MIN_SSTHRESH		2	/* RFC 5681 eq. (4): 2*SMSS */
+#define LENS_LOSS_WINDOW		1	/* RFC 5681 3.1: cwnd after an RTO */
+#define LENS_DUPTHRESH			3	/* RFC 5681 3.2: fast retransmit */
+
+/* "No RTT sample yet" for every HyStart++ RTT field (RFC 9406 infinity). */
+#define LENS_RTT_NONE			U32_MAX
+
+/*
+ * Module parameter ranges. A value outside [MIN, MAX] is refused by
+ * lens_params_check() with -EINVAL.
+ */
+/* ABC limit L, segments per ACK (RFC 3465: 2; RFC 9406 unpaced: 8). */
+#define LENS_ABC_LIMIT_DEFAULT		2
+#define LENS_ABC_LIMIT_MIN		0	/* 0: no limit (RFC 9406, paced) */
+#define LENS_ABC_LIMIT_MAX		8
+/* HyStart++ (RFC 9406 4.3) constants: defaults and accepted ranges. */
+#define LENS_HSPP_MIN_RTT_THRESH_US	4000	/* MIN_RTT_THRESH, 4 ms */
+#define LENS_HSPP_MAX_RTT_THRESH_US	16000	/* MAX_RTT_THRESH, 16 ms */
+#define LENS_HSPP_RTT_THRESH_MIN_US	1	/* range of both thresholds */
+#define LENS_HSPP_RTT_THRESH_MAX_US	1000000
+#define LENS_HSPP_MIN_RTT_DIVISOR	8	/* MIN_RTT_DIVISOR */
+#define LENS_HSPP_MIN_RTT_DIVISOR_MIN	1
+#define LENS_HSPP_MIN_RTT_DIVISOR_MAX	64
+#define LENS_HSPP_N_RTT_SAMPLE		8	/* N_RTT_SAMPLE */
+#define LENS_HSPP_N_RTT_SAMPLE_MIN	1
+#define LENS_HSPP_N_RTT_SAMPLE_MAX	255	/* lens_cc.rtt_samples is a u8 */
+#define LENS_HSPP_CSS_GROWTH_DIVISOR	4	/* CSS_GROWTH_DIVISOR */
+#define LENS_HSPP_CSS_GROWTH_DIVISOR_MIN 2	/* RFC 9406: MUST be >= 2 */
+#define LENS_HSPP_CSS_GROWTH_DIVISOR_MAX 64
+#define LENS_HSPP_CSS_ROUNDS		5	/* CSS_ROUNDS */
+#define LENS_HSPP_CSS_ROUNDS_MIN	1
+#define LENS_HSPP_CSS_ROUNDS_MAX	255	/* lens_cc.css_rounds is a u8 */
+/* Initial ssthresh: 0 means "arbitrarily high" (RFC 5681 3.1). */
+#define LENS_INIT_SSTHRESH_MIN		LENS_MIN_SSTHRESH
+#define LENS_INIT_SSTHRESH_MAX		LENS_INFINITE_SSTHRESH
+
+/* Pacing gains of lens_pacing_rate(), percent (Linux's pacing ratios). */
+#define LENS_PACING_SS_PERCENT		200
+#define LENS_PACING_CA_PERCENT		120
+
+/* How fast recovery sets cwnd. */
+enum lens_recovery_mode {
+	LENS_RECOVERY_NEWRENO,	/* RFC 5681 3.2 + RFC 6582 window inflation */
+	LENS_RECOVERY_PRR,	/* RFC 9937 Proportional Rate Reduction */
+	LENS_RECOVERY_NR,
+};
+
+/*
+ * A snapshot of the module parameters, passed to every call. All fields are
+ * u32 so that one setter can validate any of them through lens_params_check()
+ * on a modified copy before publishing it.
+ */
+struct lens_params {
+	u32 abc_limit;			/* ABC L, segments per ACK; 0: none */
+	u32 hystart;			/* 1: HyStart++ in the initial SS */
+	u32 hspp_min_rtt_thresh_us;	/* MIN_RTT_THRESH */
+	u32 hspp_max_rtt_thresh_us;	/* MAX_RTT_THRESH, >= MIN_RTT_THRESH */
+	u32 hspp_min_rtt_divisor;	/* MIN_RTT_DIVISOR */
+	u32 hspp_n_rtt_sample;		/* N_RTT_SAMPLE */
+	u32 hspp_css_growth_divisor;	/* CSS_GROWTH_DIVISOR */
+	u32 hspp_css_rounds;		/* CSS_ROUNDS */
+	u32 recovery;			/* enum lens_recovery_mode */
+	u32 initial_ssthresh;		/* segments; 0: infinite */
+};
+
+/* Where the connection is. Stored in lens_cc.phase. */
+enum lens_phase {
+	LENS_PHASE_SS,		/* slow start, RFC 5681 3.1 with RFC 3465 ABC */
+	LENS_PHASE_CSS,		/* HyStart++ Conservative Slow Start */
+	LENS_PHASE_CA,		/* congestion avoidance */
+	LENS_PHASE_RECOVERY,	/* fast recovery, NewReno or PRR */
+	LENS_PHASE_LOSS,	/* after an RTO until its SND.NXT is acked */
+	LENS_PHASE_NR,
+};
+
+/* Why cwnd or ssthresh changed: exactly one per change. */
+enum lens_reason {
+	LENS_REASON_SS,			/* slow-start growth */
+	LENS_REASON_CSS,		/* CSS growth, or CSS done: ssthresh */
+	LENS_REASON_CA,			/* congestion-avoidance growth */
+	LENS_REASON_RECOVERY_ENTER,	/* ssthresh cut, recovery window */
+	LENS_REASON_RECOVERY_ACK,	/* dup ACK/SACK in recovery */
+	LENS_REASON_PARTIAL_ACK,	/* RFC 6582 partial ACK */
+	LENS_REASON_FULL_ACK,		/* recovery done: cwnd = ssthresh */
+	LENS_REASON_RTO,		/* retransmission timeout */
+	LENS_REASON_UNDO,		/* spurious reduction undone */
+	LENS_REASON_ECN,		/* ECN-Echo: once per window */
+	LENS_REASON_NR,
+};
+
+#define LENS_REASON_BIT(r)	((u16)(1U << (r)))
+
+/* How slow start (SS and CSS) ended, if it did. */
+enum lens_ss_exit {
+	LENS_SS_EXIT_NONE,
+	LENS_SS_EXIT_SSTHRESH,		/* cwnd reached ssthresh */
+	LENS_SS_EXIT_HYSTART_DELAY,	/* HyStart++ RTT rise: SS -> CSS */
+	LENS_SS_EXIT_CSS,		/* CSS_ROUNDS done: CSS -> CA */
+	LENS_SS_EXIT_LOSS,		/* congestion signal: loss, RTO, ECN */
+	LENS_SS_EXIT_NR,
+};
+
+/* lens_decision.events: what happened besides cwnd/ssthresh changes. */
+#define LENS_EV_ROUND		0x01	/* a HyStart++ round began */
+#define LENS_EV_CSS_SPURIOUS	0x02	/* CSS judged the SS exit spurious */
+#define LENS_EV_RECOVERY_EXIT	0x04	/* fast recovery completed */
+#define LENS_EV_LOSS_EXIT	0x08	/* the RTO episode completed */
+#define LENS_EV_ECN_IGNORED	0x10	/* CE echo in an already cut window */
+
+/*
+ * What one call did. Every entry point that takes one fills it completely
+ * (the caller need not clear it).
+ */
+struct lens_decision {
+	u32 cwnd_in;		/* cwnd before the call */
+	u32 ssthresh_in;	/* ssthresh before the call */
+	u16 reasons;		/* LENS_REASON_BIT()s of the steps that moved them */
+	u8 reason;		/* the last of them; LENS_REASON_NR if none */
+	u8 events;		/* LENS_EV_* */
+	u8 ss_exit;		/* enum lens_ss_exit */
+	u8 phase_in;		/* enum lens_phase before the call */
+	u8 phase_out;		/* enum lens_phase after the call */
+};
+
+/* lens_ack.flags */
+#define LENS_ACK_SAFE		0x01	/* RFC 9937 SafeACK */
+#define LENS_ACK_CWND_LIMITED	0x02	/* the sender used its whole cwnd */
+#define LENS_ACK_NO_SACK	0x04	/* no SACK: delivered is an estimate */
+
+/*
+ * What an ACK told the sender, in segments. The glue fills it after the
+ * stack processed the ACK (scoreboard and loss marking updated). Without
+ * SACK, delivered is RFC 9937's estimate: 1 per duplicate ACK, and on an
+ * ACK that advances SND.UNA the advance less the duplicate ACKs already
+ * counted; LENS_ACK_NO_SACK then caps an episode's total at RecoverFS.
+ */
+struct lens_ack {
+	u32 snd_una;		/* SND.UNA after this ACK */
+	u32 snd_nxt;		/* SND.NXT */
+	u32 acked;		/* newly cumulatively acked (SND.UNA advance) */
+	u32 sacked;		/* newly SACKed; without SACK 1 per dup ACK */
+	u32 delivered;		/* RFC 9937 DeliveredData */
+	u32 flight_size;	/* SND.NXT - SND.UNA (tp->packets_out) */
+	u32 sacked_out;		/* SACKed in the scoreboard, after this ACK */
+	u32 pipe;		/* inflight estimate, tcp_packets_in_flight() */
+	u32 prr_out;		/* sent since the recovery episode began */
+	u32 flags;		/* LENS_ACK_* */
+};
+
+/* Per-connection event counters; they saturate at U16_MAX. */
+struct lens_cc_stats {
+	u16 recoveries;		/* fast recovery episodes begun */
+	u16 partial_acks;	/* partial ACKs in recovery */
+	u16 full_acks;		/* recoveries completed by a full ACK */
+	u16 rtos;		/* retransmission timeouts */
+	u16 undos;		/* reductions undone */
+	u16 ecn_reductions;	/* reductions for ECN-Echo */
+};
+
+/*
+ * Per-connection state: 76 bytes, at most LENS_CC_STATE_MAX. Windows in
+ * segments, RTTs in microseconds, sequence numbers as on the wire.
+ */
+struct lens_cc {
+	u32 cwnd;		/* window; RFC 5681 inflated in NewReno recovery */
+	u32 ssthresh;		/* slow-start threshold */
+	u32 credit;		/* CA: acked toward the next +1; CSS: acked not
+				 * yet divided by CSS_GROWTH_DIVISOR
+				 */
+	u32 window_end;		/* HyStart++ windowEnd: the round ends past it */
+	u32 last_round_min_rtt;	/* HyStart++ lastRoundMinRTT */
+	u32 cur_round_min_rtt;	/* HyStart++ currentRoundMinRTT */
+	u32 css_baseline_min_rtt; /* HyStart++ cssBaselineMinRtt */
+	u32 pending_min_rtt;	/* min RTT sampled since the last ACK step */
+	u32 recovery_point;	/* SND.NXT at recovery/RTO; done when acked */
+	u32 prr_delivered;	/* RFC 9937 prr_delivered */
+	u32 recover_fs;		/* RFC 9937 RecoverFS */
+	u32 prior_cwnd;		/* cwnd before the reduction, for undo */
+	u32 prior_ssthresh;	/* ssthresh before the reduction, for undo */
+	u32 ecn_high_seq;	/* SND.NXT at the last ECN reduction */
+	struct lens_cc_stats stats;
+	u8 phase;		/* enum lens_phase */
+	u8 flags;		/* LENS_F_*, private to the core */
+	u8 rtt_samples;		/* HyStart++ rttSampleCount, saturating */
+	u8 pending_samples;	/* samples behind pending_min_rtt */
+	u8 css_rounds;		/* CSS rounds begun, the partial first one too */
+};
+
+/* Parameters. */
+void lens_params_default(struct lens_params *p);
+int lens_params_check(const struct lens_params *p);
+
+/* Connection life. */
+void lens_cc_init(struct lens_cc *cc, const struct lens_params *p, u32 cwnd,
+		  u32 snd_nxt);
+void lens_cc_sync(struct lens_cc *cc, u32 cwnd, u32 ssthresh);
+
+/* Per-ACK steps. */
+void lens_cc_rtt_sample(struct lens_cc *cc, s32 rtt_us);
+void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
+		    const struct lens_ack *ack, struct lens_decision *d);
+
+/* Congestion signals and their undo. */
+u32 lens_loss_ssthresh(u32 flight_size);
+void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
+			    u32 loss_flight, const struct lens_ack *ack,
+			    struct lens_decision *d);
+void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
+		    struct lens_decision *d);
+void lens_cc_on_ecn(struct lens_cc *cc, u32 snd_nxt, struct lens_decision *d);
+u32 lens_cc_undo(struct lens_cc *cc, struct lens_decision *d);
+
+/* Translations for the glue. */
+u32 lens_newreno_linux_cwnd(u32 rfc_cwnd, u32 flight_size, u32 sacked_out);
+u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
+		       u32 sacked_out);
+u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, bool slow_start);
+
+/* Names for traces and /proc. Out-of-range values read "unknown". */
+const char *lens_phase_name(enum lens_phase phase);
+const char *lens_reason_name(enum lens_reason reason);
+const char *lens_ss_exit_name(enum lens_ss_exit exit);
+const char *lens_recovery_mode_name(enum lens_recovery_mode mode);
+
+/* True while a fast recovery episode is in progress. */
+static inline bool lens_cc_in_recovery(const struct lens_cc *cc)
+{
+	return cc->phase == LENS_PHASE_RECOVERY;
+}
+
+#endif /* _LENS_CC_CORE_H */

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lens_cc.h - what the pieces of tcp_lens.ko share: the per-socket private
+ * area, the list of live connections, the per-namespace counters and the
+ * parameters. Internal to the module.
+ */
+#ifndef _LENS_CC_H
+#define _LENS_CC_H
+
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <net/inet_connection_sock.h>
+
+#include "lens_cc_core.h"
+
+/*
+ * The congestion-control private area of a socket (icsk_ca_priv): the pure
+ * core's state plus what the glue needs to turn an ACK into a struct lens_ack.
+ */
+struct lens_sock {
+	struct lens_cc cc;	/* the algorithm's state (lens_cc_core.h) */
+	struct list_head node;	/* on lens_conns, between init and release */
+	u32 prior_snd_una;	/* SND.UNA after the previous ACK */
+	u32 prior_sacked_out;	/* tp->sacked_out after the previous ACK */
+};
+
+static inline struct lens_sock *lens_sk(const struct sock *sk)
+{
+	return inet_csk_ca(sk);
+}
+
+/* Every live lens connection, in every namespace. */
+extern struct list_head lens_conns;
+extern spinlock_t lens_conns_lock;
+
+/* Per-namespace counters of /proc/net/tcplens/cc, in file order. */
+enum lens_counter {
+	LENS_CNT_CONN_INIT,
+	LENS_CNT_CONN_RELEASE,
+	LENS_CNT_SS_EXIT_SSTHRESH,
+	LENS_CNT_SS_EXIT_HYSTART_DELAY,
+	LENS_CNT_SS_EXIT_CSS,
+	LENS_CNT_SS_EXIT_LOSS,
+	LENS_CNT_CSS_SPURIOUS,
+	LENS_CNT_RECOVERY_NEWRENO,
+	LENS_CNT_RECOVERY_PRR,
+	LENS_CNT_PARTIAL_ACK,
+	LENS_CNT_FULL_ACK,
+	LENS_CNT_RTO,
+	LENS_CNT_UNDO,
+	LENS_CNT_ECN,
+	LENS_CNT_NR,
+};
+
+struct lens_counters {
+	u64 v[LENS_CNT_NR];
+};
+
+struct lens_net {
+	struct lens_counters __percpu *counters;
+};
+
+struct lens_net *lens_net(const struct net *net);
+
+static inline void lens_count(const struct sock *sk, enum lens_counter c)
+{
+	this_cpu_inc(lens_net(sock_net(sk))->counters->v[c]);
+}
+
+/* The parameters in force (RCU-protected snapshot). */
+const struct lens_params *lens_params_get(void);
+
+/* lens_cc_proc.c */
+int lens_proc_init_net(struct net *net);
+void lens_proc_exit_net(struct net *net);
+
+#endif /* _LENS_CC_H */

@@ -1,0 +1,1149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lens_cc_core.c - the pure congestion-control core of tcp_lens ("lens").
+ *
+ * lens is Reno-family congestion control written down one RFC step at a
+ * time, so that every change of cwnd or ssthresh can be traced to the step
+ * that made it (struct lens_decision). The unit is the segment (one SMSS is
+ * 1), as in Linux; "byte counting" is counting acknowledged segments, and a
+ * stretch ACK counts for all the segments it acknowledges.
+ *
+ * Phases (lens_cc.phase):
+ *
+ *           HyStart++ RTT rise             CSS_ROUNDS rounds
+ *   SS  --------------------------->  CSS  ----------------->  CA
+ *    |  <---------------------------'                          ^ |
+ *    |     RTT back under baseline                             | |
+ *    '------------------ cwnd reaches ssthresh ----------------' |
+ *    ^------------- the stack cuts cwnd under ssthresh ----------'
+ *
+ *   SS, CSS, CA  --loss detected-->  RECOVERY  --full ACK-->  CA
+ *   SS, CSS, CA  --ECN-Echo, once per window of data-->  CA
+ *   any phase    --RTO-->  LOSS  --SND.UNA reaches the RTO's SND.NXT-->  SS/CA
+ *
+ * Growth (SS, CSS, CA and LOSS, only when the sender is cwnd-limited, on
+ * ACKs that advance SND.UNA):
+ *  - slow start adds min(acked, L) per ACK (RFC 3465 ABC; L = 1 in the slow
+ *    start that follows an RTO) up to ssthresh, and hands what is left of the
+ *    ACK to congestion avoidance, like tcp_slow_start();
+ *  - congestion avoidance adds one segment per cwnd segments acknowledged,
+ *    keeping the remainder as credit across ACKs (RFC 3465 2.1), with
+ *    tcp_cong_avoid_ai()'s arithmetic;
+ *  - HyStart++ (RFC 9406) runs in the initial slow start only: RTT samples
+ *    taken between two ACK steps are charged to the current round, and a
+ *    round ends when SND.UNA passes windowEnd. An RTT rise of RttThresh over
+ *    the previous round moves SS to CSS, which grows by a quarter as fast;
+ *    CSS returns to SS if the RTT falls back under its baseline, or ends in
+ *    CA with ssthresh = cwnd after CSS_ROUNDS rounds.
+ *
+ * Reductions:
+ *  - fast recovery and RTO set ssthresh = max(FlightSize / 2, 2), RFC 5681
+ *    eq. (4); an RTO sets cwnd to the loss window, 1;
+ *  - in fast recovery cwnd follows either NewReno (RFC 5681 3.2, RFC 6582)
+ *    or PRR (RFC 9937). NewReno's window is kept in the RFC's convention,
+ *    inflated by duplicate ACKs and compared against FlightSize;
+ *    lens_newreno_linux_cwnd() translates it into Linux's, where cwnd is
+ *    compared against the pipe and also gates retransmissions. PRR's
+ *    window, inflight + SndCnt, already is in Linux's convention. Both end
+ *    with cwnd = ssthresh;
+ *  - ECN-Echo halves cwnd at most once per window of data;
+ *  - the first reduction of an episode records cwnd and ssthresh so that
+ *    lens_cc_undo() can restore them when the loss proves spurious.
+ *
+ * Nothing here knows a socket: the glue fills struct lens_ack, enforces
+ * Karn's rule on RTT samples, and copies cwnd/ssthresh in (lens_cc_sync())
+ * and out (lens_cc_linux_cwnd()).
+ */
+
+#include "lens_cc_core.h"
+
+/* lens_cc.flags */
+#define LENS_F_HSPP_DONE	0x01	/* the initial slow start is over */
+#define LENS_F_RTO_SS		0x02	/* slow start after an RTO: L = 1 */
+#define LENS_F_PRR		0x04	/* this recovery episode runs PRR */
+#define LENS_F_UNDO		0x08	/* prior_cwnd/prior_ssthresh are valid */
+#define LENS_F_ECN_CWR		0x10	/* ECN cut; ecn_high_seq not acked yet */
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* a + b, saturating at U32_MAX. */
+static u32 lens_add_sat(u32 a, u32 b)
+{
+	return (u32)min_t(u64, (u64)a + b, U32_MAX);
+}
+
+/* Add one to an 8-bit counter, saturating. */
+static void lens_inc_u8(u8 *c)
+{
+	if (*c != (u8)~0U)
+		(*c)++;
+}
+
+/* Add one to a per-connection statistic, saturating. */
+static void lens_stat_inc(u16 *c)
+{
+	if (*c != U16_MAX)
+		(*c)++;
+}
+
+/* Set cwnd within [LENS_LOSS_WINDOW, LENS_CWND_MAX]; record why it moved. */
+static void lens_set_cwnd(struct lens_cc *cc, u64 cwnd, enum lens_reason why,
+			  struct lens_decision *d)
+{
+	u32 v = (u32)clamp_t(u64, cwnd, LENS_LOSS_WINDOW, LENS_CWND_MAX);
+
+	if (v == cc->cwnd)
+		return;
+	cc->cwnd = v;
+	d->reasons |= LENS_REASON_BIT(why);
+	d->reason = why;
+}
+
+/* Set ssthresh within [LENS_MIN_SSTHRESH, LENS_INFINITE_SSTHRESH]. */
+static void lens_set_ssthresh(struct lens_cc *cc, u32 ssthresh,
+			      enum lens_reason why, struct lens_decision *d)
+{
+	u32 v = clamp_t(u32, ssthresh, LENS_MIN_SSTHRESH,
+			LENS_INFINITE_SSTHRESH);
+
+	if (v == cc->ssthresh)
+		return;
+	cc->ssthresh = v;
+	d->reasons |= LENS_REASON_BIT(why);
+	d->reason = why;
+}
+
+/* Start a decision record: note where the call begins. */
+static void lens_decision_begin(struct lens_decision *d,
+				const struct lens_cc *cc)
+{
+	memset(d, 0, sizeof(*d));
+	d->reason = LENS_REASON_NR;
+	d->cwnd_in = cc->cwnd;
+	d->ssthresh_in = cc->ssthresh;
+	d->phase_in = cc->phase;
+}
+
+/* Finish a decision record: note where the call ends. */
+static void lens_decision_end(struct lens_decision *d,
+			      const struct lens_cc *cc)
+{
+	d->phase_out = cc->phase;
+}
+
+/* True in the phases whose growth rule is slow start's. */
+static bool lens_in_slow_start(const struct lens_cc *cc)
+{
+	return cc->phase == LENS_PHASE_SS || cc->phase == LENS_PHASE_CSS;
+}
+
+/* True while a reduction episode (fast recovery or RTO) is in progress. */
+static bool lens_reducing(const struct lens_cc *cc)
+{
+	return cc->phase == LENS_PHASE_RECOVERY || cc->phase == LENS_PHASE_LOSS;
+}
+
+/* True while cwnd holds NewReno's inflated RFC 5681 window. */
+static bool lens_newreno_recovery(const struct lens_cc *cc)
+{
+	return cc->phase == LENS_PHASE_RECOVERY && !(cc->flags & LENS_F_PRR);
+}
+
+/*
+ * Leave a reduction (or an undone one) for the phase the window calls for:
+ * slow start below ssthresh, congestion avoidance at or above it.
+ */
+static void lens_resume_open_phase(struct lens_cc *cc)
+{
+	cc->credit = 0;
+	if (cc->cwnd < cc->ssthresh) {
+		cc->phase = LENS_PHASE_SS;
+	} else {
+		cc->phase = LENS_PHASE_CA;
+		cc->flags &= ~LENS_F_RTO_SS;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parameters                                                                */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * lens_params_default() - the RFC-recommended parameter set
+ * @p: filled with ABC L = 2, HyStart++ on with RFC 9406 constants, PRR
+ *     recovery and an infinite initial ssthresh
+ */
+void lens_params_default(struct lens_params *p)
+{
+	*p = (struct lens_params) {
+		.abc_limit = LENS_ABC_LIMIT_DEFAULT,
+		.hystart = 1,
+		.hspp_min_rtt_thresh_us = LENS_HSPP_MIN_RTT_THRESH_US,
+		.hspp_max_rtt_thresh_us = LENS_HSPP_MAX_RTT_THRESH_US,
+		.hspp_min_rtt_divisor = LENS_HSPP_MIN_RTT_DIVISOR,
+		.hspp_n_rtt_sample = LENS_HSPP_N_RTT_SAMPLE,
+		.hspp_css_growth_divisor = LENS_HSPP_CSS_GROWTH_DIVISOR,
+		.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,
+		.recovery = LENS_RECOVERY_PRR,
+		.initial_ssthresh = 0,
+	};
+}
+
+/* True if @v lies in [@lo, @hi]. */
+static bool lens_in_range(u32 v, u32 lo, u32 hi)
+{
+	return v >= lo && v <= hi;
+}
+
+/**
+ * lens_params_check() - validate a parameter set
+ * @p: candidate parameters
+ *
+ * Each field must lie in its documented [MIN, MAX] range, the HyStart++
+ * maximum RTT threshold must not be below the minimum one, and the initial
+ * ssthresh must be 0 (infinite) or at least two segments. A module parameter
+ * setter checks a modified copy of the current set and publishes it only
+ * when this returns 0.
+ *
+ * Return: 0 if @p is valid, -EINVAL otherwise.
+ */
+int lens_params_check(const struct lens_params *p)
+{
+	if (p->abc_limit > LENS_ABC_LIMIT_MAX || p->hystart > 1 ||
+	    !lens_in_range(p->hspp_min_rtt_thresh_us,
+			   LENS_HSPP_RTT_THRESH_MIN_US,
+			   LENS_HSPP_RTT_THRESH_MAX_US) ||
+	    !lens_in_range(p->hspp_max_rtt_thresh_us,
+			   p->hspp_min_rtt_thresh_us,
+			   LENS_HSPP_RTT_THRESH_MAX_US) ||
+	    !lens_in_range(p->hspp_min_rtt_divisor,
+			   LENS_HSPP_MIN_RTT_DIVISOR_MIN,
+			   LENS_HSPP_MIN_RTT_DIVISOR_MAX) ||
+	    !lens_in_range(p->hspp_n_rtt_sample, LENS_HSPP_N_RTT_SAMPLE_MIN,
+			   LENS_HSPP_N_RTT_SAMPLE_MAX) ||
+	    !lens_in_range(p->hspp_css_growth_divisor,
+			   LENS_HSPP_CSS_GROWTH_DIVISOR_MIN,
+			   LENS_HSPP_CSS_GROWTH_DIVISOR_MAX) ||
+	    !lens_in_range(p->hspp_css_rounds, LENS_HSPP_CSS_ROUNDS_MIN,
+			   LENS_HSPP_CSS_ROUNDS_MAX) ||
+	    p->recovery >= LENS_RECOVERY_NR ||
+	    (p->initial_ssthresh &&
+	     !lens_in_range(p->initial_ssthresh, LENS_INIT_SSTHRESH_MIN,
+			    LENS_INIT_SSTHRESH_MAX)))
+		return -EINVAL;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connection life                                                           */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * lens_cc_init() - start a connection in slow start
+ * @cc: state to initialize
+ * @p: parameters
+ * @cwnd: initial window (the stack's, e.g. 10)
+ * @snd_nxt: SND.NXT now, HyStart++'s first windowEnd
+ */
+void lens_cc_init(struct lens_cc *cc, const struct lens_params *p, u32 cwnd,
+		  u32 snd_nxt)
+{
+	BUILD_BUG_ON(sizeof(struct lens_cc) > LENS_CC_STATE_MAX);
+	BUILD_BUG_ON(LENS_PHASE_NR > 0xff || LENS_REASON_NR > 16);
+
+	memset(cc, 0, sizeof(*cc));
+	cc->cwnd = clamp_t(u32, cwnd, LENS_LOSS_WINDOW, LENS_CWND_MAX);
+	cc->ssthresh = p->initial_ssthresh ? : LENS_INFINITE_SSTHRESH;
+	cc->ssthresh = clamp_t(u32, cc->ssthresh, LENS_MIN_SSTHRESH,
+			       LENS_INFINITE_SSTHRESH);
+	cc->window_end = snd_nxt;
+	cc->last_round_min_rtt = LENS_RTT_NONE;
+	cc->cur_round_min_rtt = LENS_RTT_NONE;
+	cc->css_baseline_min_rtt = LENS_RTT_NONE;
+	cc->pending_min_rtt = LENS_RTT_NONE;
+	lens_resume_open_phase(cc);
+	if (cc->phase != LENS_PHASE_SS)
+		cc->flags |= LENS_F_HSPP_DONE;
+}
+
+/**
+ * lens_cc_sync() - adopt cwnd and ssthresh as the stack holds them
+ * @cc: state
+ * @cwnd: the socket's cwnd (Linux convention)
+ * @ssthresh: the socket's ssthresh
+ *
+ * The stack changes the window outside congestion control (restart after
+ * idle, cwnd clamping, its own undo). The glue calls this before each step
+ * so that the core works on the live values. During NewReno recovery the
+ * core's cwnd is the RFC 5681 window, which the socket never holds, so only
+ * ssthresh is adopted then. Slow start and congestion avoidance follow the
+ * window: a window cut below ssthresh slow-starts again (HyStart++ only ever
+ * runs in the initial slow start).
+ */
+void lens_cc_sync(struct lens_cc *cc, u32 cwnd, u32 ssthresh)
+{
+	cc->ssthresh = clamp_t(u32, ssthresh, LENS_MIN_SSTHRESH,
+			       LENS_INFINITE_SSTHRESH);
+	if (!lens_newreno_recovery(cc))
+		cc->cwnd = clamp_t(u32, cwnd, LENS_LOSS_WINDOW, LENS_CWND_MAX);
+
+	if (lens_in_slow_start(cc) && cc->cwnd >= cc->ssthresh) {
+		cc->flags |= LENS_F_HSPP_DONE;
+		lens_resume_open_phase(cc);
+	} else if (cc->phase == LENS_PHASE_CA && cc->cwnd < cc->ssthresh) {
+		lens_resume_open_phase(cc);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Growth: slow start with ABC, congestion avoidance                         */
+/* ------------------------------------------------------------------------ */
+
+/* ABC's L for this ACK: 1 in the slow start after an RTO (RFC 3465 2.3). */
+static u32 lens_abc_limit(const struct lens_cc *cc, const struct lens_params *p)
+{
+	return (cc->flags & LENS_F_RTO_SS) ? 1 : p->abc_limit;
+}
+
+/* min(acked, L) with L = 0 meaning no limit. */
+static u32 lens_abc_apply(u32 acked, u32 limit)
+{
+	return limit ? min_t(u32, acked, limit) : acked;
+}
+
+/*
+ * Slow start end, for any reason: record why, and stop HyStart++ for the
+ * rest of the connection (RFC 9406 4.3: initial slow start only).
+ */
+static void lens_end_slow_start(struct lens_cc *cc, enum lens_ss_exit why,
+				struct lens_decision *d)
+{
+	d->ss_exit = why;
+	cc->flags |= LENS_F_HSPP_DONE;
+	cc->flags &= ~LENS_F_RTO_SS;
+	cc->css_baseline_min_rtt = LENS_RTT_NONE;
+	cc->pending_min_rtt = LENS_RTT_NONE;
+	cc->pending_samples = 0;
+	cc->credit = 0;
+	cc->phase = LENS_PHASE_CA;
+}
+
+/*
+ * RFC 5681 3.1 / RFC 3465 2.2: grow by min(acked, L), at most up to
+ * ssthresh. Returns the segments of this ACK left for congestion avoidance:
+ * none unless ssthresh was reached, as in tcp_slow_start().
+ */
+static u32 lens_slow_start(struct lens_cc *cc, const struct lens_params *p,
+			   u32 acked, struct lens_decision *d)
+{
+	u32 inc = lens_abc_apply(acked, lens_abc_limit(cc, p));
+	u32 room;
+
+	if (cc->cwnd >= cc->ssthresh)
+		return acked;
+	room = cc->ssthresh - cc->cwnd;
+	if (inc < room) {
+		lens_set_cwnd(cc, (u64)cc->cwnd + inc, LENS_REASON_SS, d);
+		return 0;
+	}
+	lens_set_cwnd(cc, cc->ssthresh, LENS_REASON_SS, d);
+	return acked - room;
+}
+
+/*
+ * RFC 5681 3.1 / RFC 3465 2.1: one segment per cwnd segments acknowledged.
+ * The remainder stays in cc->credit across ACKs; a stretch ACK may earn
+ * several segments at once. Credit gathered at a larger window than the
+ * current one is paid out gently first, as tcp_cong_avoid_ai() does.
+ */
+static void lens_cong_avoid(struct lens_cc *cc, u32 acked,
+			    struct lens_decision *d)
+{
+	u32 w = max_t(u32, cc->cwnd, 1);
+	u64 cwnd = cc->cwnd;
+
+	if (cc->credit >= w) {
+		cc->credit = 0;
+		cwnd++;
+	}
+	cc->credit = lens_add_sat(cc->credit, acked);
+	if (cc->credit >= w) {
+		u32 delta = cc->credit / w;
+
+		cc->credit -= delta * w;
+		cwnd += delta;
+	}
+	lens_set_cwnd(cc, cwnd, LENS_REASON_CA, d);
+}
+
+/*
+ * RFC 9406 4.2: in CSS cwnd grows by min(acked, L) / CSS_GROWTH_DIVISOR;
+ * the fraction is carried in cc->credit. Reaching ssthresh ends slow start.
+ */
+static void lens_css_grow(struct lens_cc *cc, const struct lens_params *p,
+			  u32 acked, struct lens_decision *d)
+{
+	u32 div = max_t(u32, p->hspp_css_growth_divisor, 1);
+	u32 delta;
+
+	if (cc->cwnd >= cc->ssthresh) {
+		lens_end_slow_start(cc, LENS_SS_EXIT_SSTHRESH, d);
+		return;
+	}
+	cc->credit = lens_add_sat(cc->credit,
+				  lens_abc_apply(acked, p->abc_limit));
+	delta = cc->credit / div;
+	cc->credit -= delta * div;
+	lens_set_cwnd(cc, min_t(u64, (u64)cc->cwnd + delta, cc->ssthresh),
+		      LENS_REASON_CSS, d);
+	if (cc->cwnd >= cc->ssthresh)
+		lens_end_slow_start(cc, LENS_SS_EXIT_SSTHRESH, d);
+}
+
+/* Grow the window for @acked newly acknowledged segments. */
+static void lens_grow(struct lens_cc *cc, const struct lens_params *p,
+		      u32 acked, struct lens_decision *d)
+{
+	switch (cc->phase) {
+	case LENS_PHASE_SS:
+	case LENS_PHASE_LOSS:
+		acked = lens_slow_start(cc, p, acked, d);
+		if (cc->cwnd < cc->ssthresh)
+			return;
+		/* The slow start after an RTO ends inside the LOSS phase. */
+		if (cc->phase == LENS_PHASE_SS)
+			lens_end_slow_start(cc, LENS_SS_EXIT_SSTHRESH, d);
+		else if (cc->flags & LENS_F_RTO_SS)
+			d->ss_exit = LENS_SS_EXIT_SSTHRESH;
+		cc->flags &= ~LENS_F_RTO_SS;
+		if (acked)
+			lens_cong_avoid(cc, acked, d);
+		break;
+	case LENS_PHASE_CSS:
+		lens_css_grow(cc, p, acked, d);
+		break;
+	case LENS_PHASE_CA:
+		lens_cong_avoid(cc, acked, d);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* HyStart++ (RFC 9406)                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* True while HyStart++ watches rounds: initial slow start, SS or CSS. */
+static bool lens_hspp_tracking(const struct lens_cc *cc)
+{
+	return lens_in_slow_start(cc) && !(cc->flags & LENS_F_HSPP_DONE);
+}
+
+/* A new round: lastRoundMinRTT = currentRoundMinRTT, start afresh. */
+static void lens_hspp_start_round(struct lens_cc *cc)
+{
+	cc->last_round_min_rtt = cc->cur_round_min_rtt;
+	cc->cur_round_min_rtt = LENS_RTT_NONE;
+	cc->rtt_samples = 0;
+}
+
+/* CSS_ROUNDS rounds of CSS are over: ssthresh = cwnd, enter CA. */
+static void lens_hspp_finish_css(struct lens_cc *cc, struct lens_decision *d)
+{
+	lens_set_ssthresh(cc, cc->cwnd, LENS_REASON_CSS, d);
+	lens_end_slow_start(cc, LENS_SS_EXIT_CSS, d);
+}
+
+/*
+ * Round detection: the round ends when SND.UNA passes windowEnd, and
+ * windowEnd becomes SND.NXT. In CSS the partial round it started in counts,
+ * so CSS ends at the end of its CSS_ROUNDS-th round.
+ */
+static void lens_hspp_round_check(struct lens_cc *cc,
+				  const struct lens_params *p,
+				  const struct lens_ack *ack,
+				  struct lens_decision *d)
+{
+	if (!tcplens_seq_after(ack->snd_una, cc->window_end))
+		return;
+	cc->window_end = ack->snd_nxt;
+	d->events |= LENS_EV_ROUND;
+	if (cc->phase == LENS_PHASE_CSS) {
+		if (cc->css_rounds >= p->hspp_css_rounds) {
+			lens_hspp_finish_css(cc, d);
+			return;
+		}
+		lens_inc_u8(&cc->css_rounds);
+	}
+	lens_hspp_start_round(cc);
+}
+
+/* currentRoundMinRTT = min(currentRoundMinRTT, samples since the last ACK). */
+static void lens_hspp_take_samples(struct lens_cc *cc)
+{
+	if (!cc->pending_samples)
+		return;
+	cc->cur_round_min_rtt = min_t(u32, cc->cur_round_min_rtt,
+				      cc->pending_min_rtt);
+	cc->rtt_samples = (u8)min_t(u32, (u32)cc->rtt_samples +
+				    cc->pending_samples, (u8)~0U);
+	cc->pending_min_rtt = LENS_RTT_NONE;
+	cc->pending_samples = 0;
+}
+
+/* RttThresh = max(MIN_RTT_THRESH, min(lastRoundMinRTT / DIVISOR, MAX)). */
+static u32 lens_hspp_rtt_thresh(const struct lens_cc *cc,
+				const struct lens_params *p)
+{
+	u32 div = max_t(u32, p->hspp_min_rtt_divisor, 1);
+	u32 t = min_t(u32, cc->last_round_min_rtt / div,
+		      p->hspp_max_rtt_thresh_us);
+
+	return max_t(u32, p->hspp_min_rtt_thresh_us, t);
+}
+
+/* SS: a round minimum RttThresh above the last one's moves SS to CSS. */
+static void lens_hspp_check_delay_increase(struct lens_cc *cc,
+					   const struct lens_params *p,
+					   struct lens_decision *d)
+{
+	if (cc->cur_round_min_rtt == LENS_RTT_NONE ||
+	    cc->last_round_min_rtt == LENS_RTT_NONE)
+		return;
+	if ((u64)cc->cur_round_min_rtt <
+	    (u64)cc->last_round_min_rtt + lens_hspp_rtt_thresh(cc, p))
+		return;
+	cc->css_baseline_min_rtt = cc->cur_round_min_rtt;
+	cc->css_rounds = 1;
+	cc->credit = 0;
+	cc->phase = LENS_PHASE_CSS;
+	d->ss_exit = LENS_SS_EXIT_HYSTART_DELAY;
+}
+
+/* CSS: a round minimum under the baseline means the exit was spurious. */
+static void lens_hspp_check_spurious_css(struct lens_cc *cc,
+					 struct lens_decision *d)
+{
+	if (cc->cur_round_min_rtt >= cc->css_baseline_min_rtt)
+		return;
+	cc->css_baseline_min_rtt = LENS_RTT_NONE;
+	cc->css_rounds = 0;
+	cc->credit = 0;
+	cc->phase = LENS_PHASE_SS;
+	d->events |= LENS_EV_CSS_SPURIOUS;
+}
+
+/* The checks RFC 9406 runs once a round has N_RTT_SAMPLE samples. */
+static void lens_hspp_check(struct lens_cc *cc, const struct lens_params *p,
+			    struct lens_decision *d)
+{
+	if (cc->rtt_samples < p->hspp_n_rtt_sample)
+		return;
+	if (cc->phase == LENS_PHASE_SS)
+		lens_hspp_check_delay_increase(cc, p, d);
+	else
+		lens_hspp_check_spurious_css(cc, d);
+}
+
+/**
+ * lens_cc_rtt_sample() - take an RTT sample for HyStart++
+ * @cc: state
+ * @rtt_us: the sample, in microseconds; <= 0 means none and is ignored
+ *
+ * The glue feeds samples from ACKs of never-retransmitted data only (Karn's
+ * rule; Linux's pkts_acked() runs before the ACK's congestion step). The
+ * sample is charged to the round that is current at the next ACK step, after
+ * that step's round detection, which keeps RFC 9406's order of operations.
+ */
+void lens_cc_rtt_sample(struct lens_cc *cc, s32 rtt_us)
+{
+	if (rtt_us <= 0 || !lens_hspp_tracking(cc))
+		return;
+	cc->pending_min_rtt = min_t(u32, cc->pending_min_rtt, (u32)rtt_us);
+	lens_inc_u8(&cc->pending_samples);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fast recovery: NewReno (RFC 5681 3.2, RFC 6582)                           */
+/* ------------------------------------------------------------------------ */
+
+/* RFC 5681 3.2 step 3: cwnd = ssthresh + 3 for the three duplicate ACKs. */
+static void lens_newreno_start(struct lens_cc *cc, struct lens_decision *d)
+{
+	cc->flags &= ~LENS_F_PRR;
+	lens_set_cwnd(cc, (u64)cc->ssthresh + LENS_DUPTHRESH,
+		      LENS_REASON_RECOVERY_ENTER, d);
+}
+
+/* RFC 5681 3.2 step 4: each segment a dup ACK or SACK reports adds one. */
+static void lens_newreno_inflate(struct lens_cc *cc, const struct lens_ack *ack,
+				 struct lens_decision *d)
+{
+	lens_set_cwnd(cc, (u64)cc->cwnd + ack->sacked,
+		      LENS_REASON_RECOVERY_ACK, d);
+}
+
+/*
+ * RFC 6582 3.2 step 5, partial ACK: deflate by the segments newly
+ * cumulatively acknowledged, add one back since at least one was, and
+ * inflate for segments this ACK newly SACKed. Recovery continues.
+ */
+static void lens_newreno_partial_ack(struct lens_cc *cc,
+				     const struct lens_ack *ack,
+				     struct lens_decision *d)
+{
+	u64 cwnd = cc->cwnd > ack->acked ? cc->cwnd - ack->acked : 0;
+
+	lens_set_cwnd(cc, cwnd + 1 + ack->sacked, LENS_REASON_PARTIAL_ACK, d);
+}
+
+/**
+ * lens_newreno_linux_cwnd() - NewReno's RFC window in Linux's convention
+ * @rfc_cwnd: the RFC 5681 (inflated) window, compared against FlightSize
+ * @flight_size: FlightSize, SND.NXT - SND.UNA in segments (packets_out)
+ * @sacked_out: segments above SND.UNA known to have left the network:
+ *		SACKed, or counted by duplicate ACKs (tp->sacked_out)
+ *
+ * The RFC sends new data while FlightSize < cwnd, and sends the fast
+ * retransmit and the retransmission after a partial ACK whatever cwnd says.
+ * Linux sends anything, retransmissions included, while pipe < cwnd, with
+ * pipe = FlightSize - sacked_out - lost + retransmitted. The same segments
+ * may go out when
+ *
+ *   linux_cwnd - pipe = max(rfc_cwnd - FlightSize, 0) + (lost - retransmitted)
+ *
+ * that is, the RFC's allowance for new data plus the lost segments awaiting
+ * their retransmission. Substituting pipe gives
+ *
+ *   linux_cwnd = max(rfc_cwnd, FlightSize) - sacked_out
+ *
+ * The RFC's inflation stands for the segments that left the network, which
+ * Linux's pipe already leaves out; they are taken off again here. A result
+ * below one segment reads 1: the stack needs a positive window.
+ *
+ * Return: the window for tp->snd_cwnd.
+ */
+u32 lens_newreno_linux_cwnd(u32 rfc_cwnd, u32 flight_size, u32 sacked_out)
+{
+	s64 cwnd = (s64)max_t(u32, rfc_cwnd, flight_size) - sacked_out;
+
+	return (u32)clamp_t(s64, cwnd, LENS_LOSS_WINDOW, LENS_CWND_MAX);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fast recovery: Proportional Rate Reduction (RFC 9937)                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * RFC 9937 6.1: RecoverFS = SND.NXT - SND.UNA - (SACKed in the scoreboard)
+ * + (newly SACKed) + (newly cumulatively acknowledged), at least 1.
+ */
+static u32 lens_prr_recover_fs(const struct lens_ack *ack)
+{
+	s64 fs = (s64)ack->flight_size - ack->sacked_out + ack->sacked +
+		 ack->acked;
+
+	return (u32)clamp_t(s64, fs, 1, U32_MAX);
+}
+
+/*
+ * Proportional part, while inflight > ssthresh: SndCnt =
+ * CEIL(prr_delivered * ssthresh / RecoverFS) - prr_out, the product in
+ * 64 bits.
+ */
+static s64 lens_prr_proportional(const struct lens_cc *cc,
+				 const struct lens_ack *ack)
+{
+	u32 fs = max_t(u32, cc->recover_fs, 1);
+	u64 out = div_u64((u64)cc->prr_delivered * cc->ssthresh + fs - 1, fs);
+
+	return (s64)out - ack->prr_out;
+}
+
+/*
+ * RFC 9937 6.2: DeliveredData. Without SACK it is estimated from duplicate
+ * ACKs, and a receiver sending extraneous ones could inflate it [Savage99]:
+ * an episode then never counts more than RecoverFS as delivered.
+ */
+static u32 lens_prr_delivered_data(const struct lens_cc *cc,
+				   const struct lens_ack *ack)
+{
+	if (!(ack->flags & LENS_ACK_NO_SACK))
+		return ack->delivered;
+	if (cc->prr_delivered >= cc->recover_fs)
+		return 0;
+	return min_t(u32, ack->delivered,
+		     cc->recover_fs - cc->prr_delivered);
+}
+
+/*
+ * Reduction bound, once inflight fell to ssthresh: PRR-CRB sends what was
+ * delivered (packet conservation), PRR-SSRB one more on a SafeACK; neither
+ * beyond ssthresh.
+ */
+static s64 lens_prr_reduction_bound(const struct lens_cc *cc,
+				    const struct lens_ack *ack, u32 delivered)
+{
+	s64 sndcnt = max_t(s64, (s64)cc->prr_delivered - ack->prr_out,
+			   delivered);
+
+	if (ack->flags & LENS_ACK_SAFE)
+		sndcnt += 1;
+	return min_t(s64, (s64)cc->ssthresh - ack->pipe, sndcnt);
+}
+
+/*
+ * RFC 9937 6.2, per ACK: count DeliveredData into prr_delivered, choose
+ * SndCnt, force the fast retransmit on the first ACK, cwnd = inflight +
+ * SndCnt. A negative SndCnt (more sent than the proportion allows) permits
+ * no more sending than zero does, so it is taken as zero, as Linux does.
+ */
+static void lens_prr_on_ack(struct lens_cc *cc, const struct lens_ack *ack,
+			    enum lens_reason why, struct lens_decision *d)
+{
+	u32 delivered = lens_prr_delivered_data(cc, ack);
+	s64 sndcnt;
+
+	if (!delivered)
+		return;
+	cc->prr_delivered = lens_add_sat(cc->prr_delivered, delivered);
+	if (ack->pipe > cc->ssthresh)
+		sndcnt = lens_prr_proportional(cc, ack);
+	else
+		sndcnt = lens_prr_reduction_bound(cc, ack, delivered);
+	if (!ack->prr_out && !sndcnt)
+		sndcnt = 1;
+	lens_set_cwnd(cc, (u64)ack->pipe + max_t(s64, sndcnt, 0), why, d);
+}
+
+/* RFC 9937 6.1: initialize the episode, then run the ACK that started it. */
+static void lens_prr_start(struct lens_cc *cc, const struct lens_ack *ack,
+			   struct lens_decision *d)
+{
+	cc->flags |= LENS_F_PRR;
+	cc->prr_delivered = 0;
+	cc->recover_fs = lens_prr_recover_fs(ack);
+	lens_prr_on_ack(cc, ack, LENS_REASON_RECOVERY_ENTER, d);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fast recovery and RTO episodes                                            */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * lens_loss_ssthresh() - RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2)
+ * @flight_size: segments outstanding when the loss was detected, without
+ *		 the segments Limited Transmit sent (RFC 5681 3.2 step 2)
+ *
+ * Return: the new ssthresh, in segments.
+ */
+u32 lens_loss_ssthresh(u32 flight_size)
+{
+	return clamp_t(u32, flight_size / 2, LENS_MIN_SSTHRESH,
+		       LENS_INFINITE_SSTHRESH);
+}
+
+/*
+ * A congestion response begins: it ends slow start, and the first one of an
+ * episode keeps the window it cuts for lens_cc_undo().
+ */
+static void lens_begin_reduction(struct lens_cc *cc, struct lens_decision *d)
+{
+	if (lens_in_slow_start(cc))
+		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
+	if (lens_reducing(cc))
+		return;
+	cc->prior_cwnd = cc->cwnd;
+	cc->prior_ssthresh = cc->ssthresh;
+	cc->flags |= LENS_F_UNDO;
+}
+
+/**
+ * lens_cc_enter_recovery() - the loss detector starts fast recovery
+ * @cc: state
+ * @p: parameters; p->recovery chooses NewReno or PRR for the episode
+ * @loss_flight: FlightSize for RFC 5681 eq. (4), without Limited Transmit
+ *		 segments (Linux's Reno uses the cwnd here)
+ * @ack: the ACK that triggered recovery
+ * @d: what happened
+ *
+ * ssthresh = max(loss_flight / 2, 2); the recovery point is SND.NXT. NewReno
+ * sets cwnd = ssthresh + 3; PRR initializes RecoverFS and runs its per-ACK
+ * step on @ack. Called during an episode, it starts a new congestion
+ * response (RFC 9937 6.1) and keeps the undo record of the first one.
+ */
+void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
+			    u32 loss_flight, const struct lens_ack *ack,
+			    struct lens_decision *d)
+{
+	lens_decision_begin(d, cc);
+	lens_begin_reduction(cc, d);
+	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight),
+			  LENS_REASON_RECOVERY_ENTER, d);
+	cc->recovery_point = ack->snd_nxt;
+	cc->credit = 0;
+	cc->flags &= ~LENS_F_RTO_SS;
+	cc->phase = LENS_PHASE_RECOVERY;
+	lens_stat_inc(&cc->stats.recoveries);
+	if (p->recovery == LENS_RECOVERY_PRR)
+		lens_prr_start(cc, ack, d);
+	else
+		lens_newreno_start(cc, d);
+	lens_decision_end(d, cc);
+}
+
+/*
+ * The full ACK (SND.UNA at or past the recovery point) ends the episode:
+ * cwnd = ssthresh (RFC 6582 3.2 step 5 option 2, RFC 9937 6.4).
+ */
+static void lens_recovery_complete(struct lens_cc *cc, struct lens_decision *d)
+{
+	lens_set_cwnd(cc, cc->ssthresh, LENS_REASON_FULL_ACK, d);
+	lens_stat_inc(&cc->stats.full_acks);
+	cc->flags &= ~LENS_F_PRR;
+	lens_resume_open_phase(cc);
+	d->events |= LENS_EV_RECOVERY_EXIT;
+}
+
+/* An ACK during fast recovery. */
+static void lens_recovery_on_ack(struct lens_cc *cc,
+				 const struct lens_ack *ack,
+				 struct lens_decision *d)
+{
+	bool partial = ack->acked > 0;
+
+	if (!tcplens_seq_before(ack->snd_una, cc->recovery_point)) {
+		lens_recovery_complete(cc, d);
+		return;
+	}
+	if (partial)
+		lens_stat_inc(&cc->stats.partial_acks);
+	if (cc->flags & LENS_F_PRR)
+		lens_prr_on_ack(cc, ack, partial ? LENS_REASON_PARTIAL_ACK :
+			       LENS_REASON_RECOVERY_ACK, d);
+	else if (partial)
+		lens_newreno_partial_ack(cc, ack, d);
+	else
+		lens_newreno_inflate(cc, ack, d);
+}
+
+/**
+ * lens_cc_on_rto() - the retransmission timer expired
+ * @cc: state
+ * @loss_flight: FlightSize for RFC 5681 eq. (4)
+ * @snd_nxt: SND.NXT; the episode ends when SND.UNA reaches it
+ * @d: what happened
+ *
+ * RFC 5681 3.1: ssthresh = max(FlightSize / 2, 2) and cwnd = 1. A repeated
+ * timeout of the same episode holds ssthresh; one during fast recovery
+ * keeps the lower of the two thresholds. The slow start that follows uses
+ * ABC's L = 1 (RFC 3465 2.3).
+ */
+void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
+		    struct lens_decision *d)
+{
+	lens_decision_begin(d, cc);
+	if (cc->phase != LENS_PHASE_LOSS) {
+		u32 ssthresh = lens_loss_ssthresh(loss_flight);
+
+		if (cc->phase == LENS_PHASE_RECOVERY)
+			ssthresh = min_t(u32, ssthresh, cc->ssthresh);
+		lens_begin_reduction(cc, d);
+		lens_set_ssthresh(cc, ssthresh, LENS_REASON_RTO, d);
+	}
+	lens_set_cwnd(cc, LENS_LOSS_WINDOW, LENS_REASON_RTO, d);
+	cc->recovery_point = snd_nxt;
+	cc->credit = 0;
+	cc->flags &= ~LENS_F_PRR;
+	cc->flags |= LENS_F_RTO_SS;
+	cc->phase = LENS_PHASE_LOSS;
+	lens_stat_inc(&cc->stats.rtos);
+	lens_decision_end(d, cc);
+}
+
+/* An ACK after an RTO: slow start, until the RTO's SND.NXT is acked. */
+static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
+			     const struct lens_ack *ack,
+			     struct lens_decision *d)
+{
+	if (!tcplens_seq_before(ack->snd_una, cc->recovery_point)) {
+		lens_resume_open_phase(cc);
+		d->events |= LENS_EV_LOSS_EXIT;
+	}
+	if (ack->acked && (ack->flags & LENS_ACK_CWND_LIMITED))
+		lens_grow(cc, p, ack->acked, d);
+}
+
+/**
+ * lens_cc_on_ecn() - the peer echoed Congestion Experienced
+ * @cc: state
+ * @snd_nxt: SND.NXT; no further ECN cut until SND.UNA reaches it
+ * @d: what happened
+ *
+ * ssthresh = max(cwnd / 2, 2) and cwnd = ssthresh, at most once per window
+ * of data (RFC 3168 6.1.2); a congestion signal never raises cwnd, so a one
+ * segment window stays one. Ignored during fast recovery or after an RTO,
+ * which already cut this window. Congestion is proven: no undo past it.
+ */
+void lens_cc_on_ecn(struct lens_cc *cc, u32 snd_nxt, struct lens_decision *d)
+{
+	u32 ssthresh;
+
+	lens_decision_begin(d, cc);
+	if (lens_reducing(cc) || (cc->flags & LENS_F_ECN_CWR)) {
+		d->events |= LENS_EV_ECN_IGNORED;
+		lens_decision_end(d, cc);
+		return;
+	}
+	if (lens_in_slow_start(cc))
+		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
+	ssthresh = max_t(u32, cc->cwnd / 2, LENS_MIN_SSTHRESH);
+	lens_set_ssthresh(cc, ssthresh, LENS_REASON_ECN, d);
+	lens_set_cwnd(cc, min_t(u32, cc->cwnd, ssthresh), LENS_REASON_ECN, d);
+	cc->ecn_high_seq = snd_nxt;
+	cc->flags |= LENS_F_ECN_CWR;
+	cc->flags &= ~LENS_F_UNDO;
+	lens_resume_open_phase(cc);
+	lens_stat_inc(&cc->stats.ecn_reductions);
+	lens_decision_end(d, cc);
+}
+
+/**
+ * lens_cc_undo() - undo a reduction found spurious (DSACK, F-RTO, ...)
+ * @cc: state
+ * @d: what happened
+ *
+ * Restores the window and threshold recorded when the episode began:
+ * ssthresh = max(ssthresh, prior), cwnd = max(cwnd, prior), where cwnd is
+ * the deflated window in NewReno recovery. Keeping the larger of the two,
+ * like tcp_reno_undo_cwnd(), keeps growth earned since the cut. The record
+ * is used once; without one (none taken, already used, or an ECN cut since)
+ * nothing changes.
+ *
+ * Return: the window to set, Linux convention.
+ */
+u32 lens_cc_undo(struct lens_cc *cc, struct lens_decision *d)
+{
+	lens_decision_begin(d, cc);
+	if (cc->flags & LENS_F_UNDO) {
+		u32 cwnd = cc->cwnd;
+
+		if (lens_newreno_recovery(cc))
+			cwnd = min_t(u32, cwnd, cc->ssthresh);
+		lens_set_ssthresh(cc, max_t(u32, cc->ssthresh,
+					    cc->prior_ssthresh),
+				  LENS_REASON_UNDO, d);
+		lens_set_cwnd(cc, max_t(u32, cwnd, cc->prior_cwnd),
+			      LENS_REASON_UNDO, d);
+		cc->flags &= ~(LENS_F_UNDO | LENS_F_PRR | LENS_F_RTO_SS);
+		lens_resume_open_phase(cc);
+		lens_stat_inc(&cc->stats.undos);
+	}
+	lens_decision_end(d, cc);
+	return cc->cwnd;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The per-ACK step                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* An ACK in SS, CSS or CA: rounds, growth, then HyStart++'s checks. */
+static void lens_open_on_ack(struct lens_cc *cc, const struct lens_params *p,
+			     const struct lens_ack *ack,
+			     struct lens_decision *d)
+{
+	if (lens_hspp_tracking(cc)) {
+		if (cc->phase == LENS_PHASE_CSS && !p->hystart)
+			cc->phase = LENS_PHASE_SS;
+		lens_hspp_round_check(cc, p, ack, d);
+	}
+	if (ack->acked && (ack->flags & LENS_ACK_CWND_LIMITED))
+		lens_grow(cc, p, ack->acked, d);
+	if (lens_hspp_tracking(cc)) {
+		lens_hspp_take_samples(cc);
+		if (p->hystart)
+			lens_hspp_check(cc, p, d);
+	}
+}
+
+/**
+ * lens_cc_on_ack() - the congestion step of one ACK
+ * @cc: state
+ * @p: parameters
+ * @ack: what the ACK told the sender
+ * @d: what happened
+ *
+ * Slow start, CSS or congestion avoidance grow the window (ACKs that advance
+ * SND.UNA, sender cwnd-limited) and run HyStart++; in fast recovery the ACK
+ * is a duplicate, partial or full ACK for NewReno or PRR; after an RTO it
+ * slow-starts until the episode is over. The glue calls it for every ACK
+ * after the stack updated its scoreboard, and lens_cc_enter_recovery()
+ * instead for the ACK that starts fast recovery.
+ */
+void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
+		    const struct lens_ack *ack, struct lens_decision *d)
+{
+	lens_decision_begin(d, cc);
+	if ((cc->flags & LENS_F_ECN_CWR) &&
+	    !tcplens_seq_before(ack->snd_una, cc->ecn_high_seq))
+		cc->flags &= ~LENS_F_ECN_CWR;
+
+	switch (cc->phase) {
+	case LENS_PHASE_RECOVERY:
+		lens_recovery_on_ack(cc, ack, d);
+		break;
+	case LENS_PHASE_LOSS:
+		lens_loss_on_ack(cc, p, ack, d);
+		break;
+	default:
+		lens_open_on_ack(cc, p, ack, d);
+		break;
+	}
+	lens_decision_end(d, cc);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Translations for the glue                                                 */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * lens_cc_linux_cwnd() - the window to write into tp->snd_cwnd
+ * @cc: state
+ * @flight_size: FlightSize, SND.NXT - SND.UNA in segments (packets_out)
+ * @sacked_out: segments SACKed or counted by duplicate ACKs (sacked_out)
+ *
+ * Return: cc->cwnd, translated by lens_newreno_linux_cwnd() during NewReno
+ * recovery (the only time it is in the RFC's convention).
+ */
+u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
+		       u32 sacked_out)
+{
+	if (lens_newreno_recovery(cc))
+		return lens_newreno_linux_cwnd(cc->cwnd, flight_size,
+					       sacked_out);
+	return cc->cwnd;
+}
+
+/**
+ * lens_pacing_rate() - pacing rate for a window, in bytes per second
+ * @cwnd: congestion window, segments (0 is taken as 1)
+ * @mss: segment size, bytes
+ * @srtt_us: smoothed RTT, microseconds (unscaled)
+ * @slow_start: true while the window may still double each round
+ *
+ * rate = gain * cwnd * mss / srtt with gain 200% in slow start and 120%
+ * otherwise, like Linux's tcp_pacing_ss/ca_ratio. The division is split
+ * into quotient and remainder so that no intermediate overflows; a result
+ * past U64_MAX saturates.
+ *
+ * Return: the rate, or U64_MAX (no limit) while there is no RTT estimate.
+ */
+u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, bool slow_start)
+{
+	u32 pct = slow_start ? LENS_PACING_SS_PERCENT : LENS_PACING_CA_PERCENT;
+	u32 scale = pct * (1000000 / 100);	/* gain * USEC_PER_SEC */
+	u64 bytes = (u64)max_t(u32, cwnd, 1) * mss;
+	u64 q, r, frac;
+
+	if (!srtt_us)
+		return U64_MAX;
+	q = div_u64(bytes, srtt_us);
+	r = bytes - q * srtt_us;
+	if (q > div_u64(U64_MAX, scale))
+		return U64_MAX;
+	frac = div_u64(r * scale, srtt_us);	/* r < srtt_us: no overflow */
+	if (q * scale > U64_MAX - frac)
+		return U64_MAX;
+	return q * scale + frac;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static const char * const lens_phase_names[LENS_PHASE_NR] = {
+	[LENS_PHASE_SS]		= "ss",
+	[LENS_PHASE_CSS]	= "css",
+	[LENS_PHASE_CA]		= "ca",
+	[LENS_PHASE_RECOVERY]	= "recovery",
+	[LENS_PHASE_LOSS]	= "loss",
+};
+
+static const char * const lens_reason_names[LENS_REASON_NR] = {
+	[LENS_REASON_SS]		= "ss",
+	[LENS_REASON_CSS]		= "css",
+	[LENS_REASON_CA]		= "ca",
+	[LENS_REASON_RECOVERY_ENTER]	= "recovery_enter",
+	[LENS_REASON_RECOVERY_ACK]	= "recovery_ack",
+	[LENS_REASON_PARTIAL_ACK]	= "partial_ack",
+	[LENS_REASON_FULL_ACK]		= "full_ack",
+	[LENS_REASON_RTO]		= "rto",
+	[LENS_REASON_UNDO]		= "undo",
+	[LENS_REASON_ECN]		= "ecn",
+};
+
+static const char * const lens_ss_exit_names[LENS_SS_EXIT_NR] = {
+	[LENS_SS_EXIT_NONE]		= "none",
+	[LENS_SS_EXIT_SSTHRESH]		= "ssthresh",
+	[LENS_SS_EXIT_HYSTART_DELAY]	= "hystart_delay",
+	[LENS_SS_EXIT_CSS]		= "css",
+	[LENS_SS_EXIT_LOSS]		= "loss",
+};
+
+static const char * const lens_recovery_mode_names[LENS_RECOVERY_NR] = {
+	[LENS_RECOVERY_NEWRENO]	= "newreno",
+	[LENS_RECOVERY_PRR]	= "prr",
+};
+
+/* names[i] if @i is within the table and the entry exists, else "unknown". */
+static const char *lens_name(const char * const *names, u32 nr, u32 i)
+{
+	return i < nr && names[i] ? names[i] : "unknown";
+}
+
+/**
+ * lens_phase_name() - name of a phase
+ * @phase: enum lens_phase
+ *
+ * Return: a static string, "unknown" when out of range.
+ */
+const char *lens_phase_name(enum lens_phase phase)
+{
+	return lens_name(lens_phase_names, LENS_PHASE_NR, phase);
+}
+
+/**
+ * lens_reason_name() - name of a reason
+ * @reason: enum lens_reason
+ *
+ * Return: a static string, "unknown" when out of range.
+ */
+const char *lens_reason_name(enum lens_reason reason)
+{
+	return lens_name(lens_reason_names, LENS_REASON_NR, reason);
+}
+
+/**
+ * lens_ss_exit_name() - name of a slow-start exit
+ * @exit: enum lens_ss_exit
+ *
+ * Return: a static string, "unknown" when out of range.
+ */
+const char *lens_ss_exit_name(enum lens_ss_exit exit)
+{
+	return lens_name(lens_ss_exit_names, LENS_SS_EXIT_NR, exit);
+}
+
+/**
+ * lens_recovery_mode_name() - name of a recovery mode
+ * @mode: enum lens_recovery_mode
+ *
+ * Return: a static string, "unknown" when out of range.
+ */
+const char *lens_recovery_mode_name(enum lens_recovery_mode mode)
+{
+	return lens_name(lens_recovery_mode_names, LENS_RECOVERY_NR, mode);
+}

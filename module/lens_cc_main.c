@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_lens.ko - "lens", a faithful and observable implementation of the
+ * classic TCP congestion control of RFC 5681 and its successors.
+ *
+ * The model. The algorithm itself - slow start with Appropriate Byte
+ * Counting (RFC 3465), HyStart++ (RFC 9406), additive increase, fast
+ * recovery by NewReno (RFC 5681 3.2, RFC 6582) or Proportional Rate
+ * Reduction (RFC 9937), the RTO loss window, ECN reductions and undo - is
+ * the pure core in lens_cc_core.c. This file is the shell around it: it
+ * turns the kernel's callbacks into calls of the core, copies cwnd and
+ * ssthresh back into the socket, and reports every decision.
+ *
+ * Ownership of cwnd. lens registers cong_control, so the stack neither grows
+ * cwnd (cong_avoid) nor runs its own PRR (tcp_cwnd_reduction), nor resets
+ * cwnd at the end of recovery: on every ACK the core decides cwnd in every
+ * phase. The stack still decides *when* to retransmit (dupthresh, RACK, the
+ * RTO timer) and tells us through set_state(): entering TCP_CA_Recovery,
+ * TCP_CA_Loss (RTO) or TCP_CA_CWR (ECN-Echo or local congestion). The
+ * ssthresh() callback is the RFC 5681 equation (4) on FlightSize.
+ *
+ * Windows. The core counts in segments like the stack. In NewReno recovery
+ * it keeps the RFC's inflated window, which is compared against FlightSize;
+ * Linux compares cwnd against the pipe estimate, so the glue hands the stack
+ * lens_cc_linux_cwnd(), the same window expressed against pipe.
+ *
+ * Pacing. With cong_control the stack does not update sk_pacing_rate, so
+ * lens sets it as tcp_update_pacing_rate() would: 200% of cwnd/srtt in slow
+ * start, 120% after.
+ *
+ * Observability. Per-namespace counters and one line per live connection in
+ * /proc/net/tcplens/{cc,cc_conns} (lens_cc_proc.c), and the tracepoint
+ * tcp_lens:lens_cwnd on every change of cwnd or ssthresh (lens_cc_trace.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <net/netns/generic.h>
+#include <net/tcp.h>
+
+#include "tcplens_compat.h"
+#include "lens_cc.h"
+
+#define CREATE_TRACE_POINTS
+#include "lens_cc_trace.h"
+
+LIST_HEAD(lens_conns);
+DEFINE_SPINLOCK(lens_conns_lock);
+
+/* ------------------------------------------------------------------------
+ * Parameters: an RCU-published snapshot, replaced whole by every write so
+ * that an ACK always sees one consistent set. A write is validated by the
+ * core (lens_params_check()) and refused with -EINVAL when out of range.
+ */
+
+static struct lens_params lens_params_boot = {
+	.abc_limit = LENS_ABC_LIMIT_DEFAULT,
+	.hystart = 1,
+	.hspp_min_rtt_thresh_us = LENS_HSPP_MIN_RTT_THRESH_US,
+	.hspp_max_rtt_thresh_us = LENS_HSPP_MAX_RTT_THRESH_US,
+	.hspp_min_rtt_divisor = LENS_HSPP_MIN_RTT_DIVISOR,
+	.hspp_n_rtt_sample = LENS_HSPP_N_RTT_SAMPLE,
+	.hspp_css_growth_divisor = LENS_HSPP_CSS_GROWTH_DIVISOR,
+	.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,
+	/*
+	 * PRR by default: with the same ssthresh, RFC 9937 keeps the ACK
+	 * clock running through recovery and ends it with cwnd close to
+	 * ssthresh, where NewReno sends nothing for half a window and then
+	 * bursts. On the 1%-loss benchmark path (scripts/bench) this gives
+	 * PRR the higher goodput and fewer RTOs; see the README.
+	 */
+	.recovery = LENS_RECOVERY_PRR,
+	.initial_ssthresh = 0,
+};
+
+static struct lens_params __rcu *lens_params_cur = RCU_INITIALIZER(&lens_params_boot);
+static DEFINE_MUTEX(lens_params_mutex);
+
+const struct lens_params *lens_params_get(void)
+{
+	return rcu_dereference(lens_params_cur);
+}
+
+/* Replace one u32 field of the parameters, at byte offset @off. */
+static int lens_param_update(const char *name, size_t off, u32 val)
+{
+	struct lens_params *old, *new;
+	int err;
+
+	mutex_lock(&lens_params_mutex);
+	old = rcu_dereference_protected(lens_params_cur,
+					lockdep_is_held(&lens_params_mutex));
+	new = kmemdup(old, sizeof(*new), GFP_KERNEL);
+	if (!new) {
+		err = -ENOMEM;
+		goto out;
+	}
+	*(u32 *)((u8 *)new + off) = val;
+	err = lens_params_check(new);
+	if (err) {
+		pr_err("%s=%u refused: out of range (see modinfo tcp_lens)\n",
+		       name, val);
+		kfree(new);
+		goto out;
+	}
+	rcu_assign_pointer(lens_params_cur, new);
+	if (old != &lens_params_boot) {
+		synchronize_rcu();
+		kfree(old);
+	}
+out:
+	mutex_unlock(&lens_params_mutex);
+	return err;
+}
+
+static u32 lens_param_read(size_t off)
+{
+	u32 val;
+
+	rcu_read_lock();
+	val = *(const u32 *)((const u8 *)lens_params_get() + off);
+	rcu_read_unlock();
+	return val;
+}
+
+static size_t lens_param_off(const struct kernel_param *kp)
+{
+	return (size_t)(uintptr_t)kp->arg;
+}
+
+static int lens_param_set_u32(const char *buf, const struct kernel_param *kp)
+{
+	u32 val;
+	int err;
+
+	err = kstrtou32(buf, 0, &val);
+	if (err) {
+		pr_err("%s: '%s' is not a number\n", kp->name, buf);
+		return -EINVAL;
+	}
+	return lens_param_update(kp->name, lens_param_off(kp), val);
+}
+
+static int lens_param_get_u32(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", lens_param_read(lens_param_off(kp)));
+}
+
+static const struct kernel_param_ops lens_param_u32_ops = {
+	.set = lens_param_set_u32,
+	.get = lens_param_get_u32,
+};
+
+static int lens_param_set_bool(const char *buf, const struct kernel_param *kp)
+{
+	bool val;
+
+	if (kstrtobool(buf, &val)) {
+		pr_err("%s: '%s' is not a boolean (0/1, y/n, on/off)\n",
+		       kp->name, buf);
+		return -EINVAL;
+	}
+	return lens_param_update(kp->name, lens_param_off(kp), val);
+}
+
+static const struct kernel_param_ops lens_param_bool_ops = {
+	.set = lens_param_set_bool,
+	.get = lens_param_get_u32,
+};
+
+static int lens_param_set_recovery(const char *buf,
+				   const struct kernel_param *kp)
+{
+	u32 mode;
+
+	for (mode = 0; mode < LENS_RECOVERY_NR; mode++)
+		if (sysfs_streq(buf, lens_recovery_mode_name(mode)))
+			return lens_param_update(kp->name, lens_param_off(kp),
+						 mode);
+	pr_err("%s: '%s' is not a recovery mode (newreno, prr)\n",
+	       kp->name, buf);
+	return -EINVAL;
+}
+
+static int lens_param_get_recovery(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  lens_recovery_mode_name(lens_param_read(lens_param_off(kp))));
+}
+
+static const struct kernel_param_ops lens_param_recovery_ops = {
+	.set = lens_param_set_recovery,
+	.get = lens_param_get_recovery,
+};
+
+#define LENS_PARAM(name, field, ops, desc)				\
+	module_param_cb(name, &(ops),					\
+			(void *)offsetof(struct lens_params, field), 0644); \
+	MODULE_PARM_DESC(name, desc)
+
+LENS_PARAM(abc_limit, abc_limit, lens_param_u32_ops,
+	   "slow-start ABC limit L in segments per ACK, 0 = none [0..8, default 2] (RFC 3465)");
+LENS_PARAM(hystart, hystart, lens_param_bool_ops,
+	   "use HyStart++ to leave the initial slow start [default 1] (RFC 9406)");
+LENS_PARAM(hystart_min_rtt_thresh_us, hspp_min_rtt_thresh_us, lens_param_u32_ops,
+	   "HyStart++ MIN_RTT_THRESH in us [1..1000000, <= max, default 4000]");
+LENS_PARAM(hystart_max_rtt_thresh_us, hspp_max_rtt_thresh_us, lens_param_u32_ops,
+	   "HyStart++ MAX_RTT_THRESH in us [1..1000000, >= min, default 16000]");
+LENS_PARAM(hystart_min_rtt_divisor, hspp_min_rtt_divisor, lens_param_u32_ops,
+	   "HyStart++ MIN_RTT_DIVISOR [1..64, default 8]");
+LENS_PARAM(hystart_n_rtt_sample, hspp_n_rtt_sample, lens_param_u32_ops,
+	   "HyStart++ N_RTT_SAMPLE, RTT samples per round [1..255, default 8]");
+LENS_PARAM(hystart_css_growth_divisor, hspp_css_growth_divisor, lens_param_u32_ops,
+	   "HyStart++ CSS_GROWTH_DIVISOR [2..64, default 4]");
+LENS_PARAM(hystart_css_rounds, hspp_css_rounds, lens_param_u32_ops,
+	   "HyStart++ CSS_ROUNDS [1..255, default 5]");
+LENS_PARAM(recovery, recovery, lens_param_recovery_ops,
+	   "fast recovery: newreno (RFC 5681+6582) or prr (RFC 9937) [default prr]");
+LENS_PARAM(initial_ssthresh, initial_ssthresh, lens_param_u32_ops,
+	   "initial ssthresh in segments, 0 = infinite [0 or 2..2147483647, default 0]");
+
+/* ------------------------------------------------------------------------
+ * Reporting a decision of the core: counters and the tracepoint.
+ */
+
+static const u8 lens_ss_exit_counter[LENS_SS_EXIT_NR] = {
+	[LENS_SS_EXIT_NONE] = LENS_CNT_NR,
+	[LENS_SS_EXIT_SSTHRESH] = LENS_CNT_SS_EXIT_SSTHRESH,
+	[LENS_SS_EXIT_HYSTART_DELAY] = LENS_CNT_SS_EXIT_HYSTART_DELAY,
+	[LENS_SS_EXIT_CSS] = LENS_CNT_SS_EXIT_CSS,
+	[LENS_SS_EXIT_LOSS] = LENS_CNT_SS_EXIT_LOSS,
+};
+
+static void lens_report(struct sock *sk, const struct lens_decision *d)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 reasons = d->reasons;
+
+	if (d->ss_exit != LENS_SS_EXIT_NONE && d->ss_exit < LENS_SS_EXIT_NR)
+		lens_count(sk, lens_ss_exit_counter[d->ss_exit]);
+	if (d->events & LENS_EV_CSS_SPURIOUS)
+		lens_count(sk, LENS_CNT_CSS_SPURIOUS);
+	if (reasons & LENS_REASON_BIT(LENS_REASON_PARTIAL_ACK))
+		lens_count(sk, LENS_CNT_PARTIAL_ACK);
+	if (reasons & LENS_REASON_BIT(LENS_REASON_FULL_ACK))
+		lens_count(sk, LENS_CNT_FULL_ACK);
+	if (reasons & LENS_REASON_BIT(LENS_REASON_UNDO))
+		lens_count(sk, LENS_CNT_UNDO);
+	if (reasons & LENS_REASON_BIT(LENS_REASON_ECN))
+		lens_count(sk, LENS_CNT_ECN);
+
+	if (!trace_lens_cwnd_enabled())
+		return;
+	if (d->cwnd_in == tcp_snd_cwnd(tp) && d->ssthresh_in == tp->snd_ssthresh)
+		return;
+	/* One event per change, attributed to the last step that made it. */
+	trace_lens_cwnd(sk, d, reasons ? fls(reasons) - 1 : LENS_REASON_CA,
+			tcp_snd_cwnd(tp), tp->snd_ssthresh, tp->srtt_us >> 3,
+			tcp_packets_in_flight(tp));
+}
+
+/* ------------------------------------------------------------------------
+ * The socket side.
+ */
+
+/* True once lens_init() linked this socket (see lens_release()). */
+static bool lens_linked(const struct lens_sock *ls)
+{
+	return ls->node.next && ls->node.next->prev == &ls->node;
+}
+
+/* Snapshot what the ACK just processed told the stack, in segments. */
+static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
+			  const struct rate_sample *rs, struct lens_ack *ack)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 mss = max_t(u32, tp->mss_cache, 1);
+	u32 una_bytes = 0;
+
+	if (after(tp->snd_una, ls->prior_snd_una))
+		una_bytes = tp->snd_una - ls->prior_snd_una;
+
+	ack->snd_una = tp->snd_una;
+	ack->snd_nxt = tp->snd_nxt;
+	ack->acked = DIV_ROUND_UP(una_bytes, mss);
+	ack->sacked = tp->sacked_out > ls->prior_sacked_out ?
+		      tp->sacked_out - ls->prior_sacked_out : 0;
+	ack->delivered = rs ? rs->acked_sacked : 0;
+	ack->flight_size = tp->packets_out;
+	ack->sacked_out = tp->sacked_out;
+	ack->pipe = tcp_packets_in_flight(tp);
+	ack->prr_out = tp->prr_out;
+	ack->flags = 0;
+	/* RFC 9937 SafeACK: SND.UNA advanced and no new loss was detected. */
+	if (una_bytes && (!rs || rs->losses <= 0))
+		ack->flags |= LENS_ACK_SAFE;
+	if (tcp_is_cwnd_limited(sk))
+		ack->flags |= LENS_ACK_CWND_LIMITED;
+}
+
+/* Hand the core's window to the stack, and set the pacing rate. */
+static void lens_apply(struct sock *sk, struct lens_sock *ls)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 cwnd;
+
+	cwnd = lens_cc_linux_cwnd(&ls->cc, tp->packets_out,
+				  tcp_packets_in_flight(tp));
+	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, tp->snd_cwnd_clamp));
+	tp->snd_ssthresh = ls->cc.ssthresh;
+
+	if (tp->srtt_us) {
+		u64 rate = lens_pacing_rate(tcp_snd_cwnd(tp), tp->mss_cache,
+					    tp->srtt_us >> 3,
+					    tcp_in_slow_start(tp));
+
+		rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
+		WRITE_ONCE(sk->sk_pacing_rate, rate);
+	}
+}
+
+static void lens_remember(struct sock *sk, struct lens_sock *ls)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	ls->prior_snd_una = tp->snd_una;
+	ls->prior_sacked_out = tp->sacked_out;
+}
+
+static void lens_init(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct lens_sock *ls = lens_sk(sk);
+	const struct lens_params *p;
+
+	rcu_read_lock();
+	p = lens_params_get();
+	if (p->initial_ssthresh)
+		tp->snd_ssthresh = p->initial_ssthresh;
+	lens_cc_init(&ls->cc, p, tcp_snd_cwnd(tp), tp->snd_nxt);
+	rcu_read_unlock();
+	lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
+	lens_remember(sk, ls);
+
+	spin_lock_bh(&lens_conns_lock);
+	list_add_tail(&ls->node, &lens_conns);
+	spin_unlock_bh(&lens_conns_lock);
+	lens_count(sk, LENS_CNT_CONN_INIT);
+}
+
+/*
+ * release() also runs for sockets lens_init() never saw: a child socket
+ * that died before it was established carries a copy of its listener's
+ * private area. Only a node that is really on the list is unlinked.
+ */
+static void lens_release(struct sock *sk)
+{
+	struct lens_sock *ls = lens_sk(sk);
+	bool linked;
+
+	spin_lock_bh(&lens_conns_lock);
+	linked = lens_linked(ls);
+	if (linked)
+		list_del_init(&ls->node);
+	spin_unlock_bh(&lens_conns_lock);
+	if (linked)
+		lens_count(sk, LENS_CNT_CONN_RELEASE);
+}
+
+/* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 lens_ssthresh(struct sock *sk)
+{
+	return lens_loss_ssthresh(tcp_sk(sk)->packets_out);
+}
+
+static void lens_cong_control_impl(struct sock *sk,
+				   const struct rate_sample *rs)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct lens_sock *ls = lens_sk(sk);
+	struct lens_decision d;
+	struct lens_ack ack;
+
+	/* The handshake's ACK arrives before init(): nothing to do yet. */
+	if (unlikely(!ls->node.next))
+		return;
+
+	if (!lens_cc_in_recovery(&ls->cc))
+		lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
+	lens_fill_ack(sk, ls, rs, &ack);
+	rcu_read_lock();
+	lens_cc_on_ack(&ls->cc, lens_params_get(), &ack, &d);
+	rcu_read_unlock();
+	lens_apply(sk, ls);
+	lens_remember(sk, ls);
+	lens_report(sk, &d);
+}
+
+TCPLENS_DEFINE_CONG_CONTROL(lens_cong_control, lens_cong_control_impl)
+
+/*
+ * The stack tells us about congestion by changing ca_state; set_state()
+ * runs just before the change, after ssthresh() was consulted.
+ */
+static void lens_set_state(struct sock *sk, u8 new_state)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct lens_sock *ls = lens_sk(sk);
+	u8 old_state = inet_csk(sk)->icsk_ca_state;
+	struct lens_decision d;
+	struct lens_ack ack;
+
+	if (unlikely(!ls->node.next) || new_state == old_state)
+		return;
+
+	switch (new_state) {
+	case TCP_CA_Recovery:
+		lens_fill_ack(sk, ls, NULL, &ack);
+		rcu_read_lock();
+		lens_cc_enter_recovery(&ls->cc, lens_params_get(),
+				       tp->packets_out, &ack, &d);
+		lens_count(sk, lens_params_get()->recovery == LENS_RECOVERY_NEWRENO ?
+			   LENS_CNT_RECOVERY_NEWRENO : LENS_CNT_RECOVERY_PRR);
+		rcu_read_unlock();
+		break;
+	case TCP_CA_Loss:
+		lens_cc_on_rto(&ls->cc, tp->packets_out, tp->snd_nxt, &d);
+		lens_count(sk, LENS_CNT_RTO);
+		break;
+	case TCP_CA_CWR:
+		lens_cc_on_ecn(&ls->cc, tp->snd_nxt, &d);
+		break;
+	default:
+		return;
+	}
+	lens_apply(sk, ls);
+	lens_report(sk, &d);
+}
+
+/* A reduction was spurious (DSACK, F-RTO, timestamps): restore it. */
+static u32 lens_undo_cwnd(struct sock *sk)
+{
+	struct lens_sock *ls = lens_sk(sk);
+	struct lens_decision d;
+	u32 cwnd;
+
+	cwnd = lens_cc_undo(&ls->cc, &d);
+	lens_report(sk, &d);
+	return max_t(u32, cwnd, 1);
+}
+
+/* Karn's rule: the stack's sample never comes from retransmitted data. */
+static void lens_pkts_acked(struct sock *sk, const struct ack_sample *sample)
+{
+	struct lens_sock *ls = lens_sk(sk);
+
+	if (sample->rtt_us > 0 && ls->node.next)
+		lens_cc_rtt_sample(&ls->cc, sample->rtt_us);
+}
+
+static struct tcp_congestion_ops tcp_lens_ops __read_mostly = {
+	.name = "lens",
+	.owner = THIS_MODULE,
+	.flags = TCP_CONG_NON_RESTRICTED,
+	.init = lens_init,
+	.release = lens_release,
+	.ssthresh = lens_ssthresh,
+	.cong_control = lens_cong_control,
+	.set_state = lens_set_state,
+	.undo_cwnd = lens_undo_cwnd,
+	.pkts_acked = lens_pkts_acked,
+};
+
+/* ------------------------------------------------------------------------
+ * Namespaces and module life.
+ */
+
+static unsigned int lens_net_id __read_mostly;
+
+struct lens_net *lens_net(const struct net *net)
+{
+	return net_generic(net, lens_net_id);
+}
+
+static int __net_init lens_net_init(struct net *net)
+{
+	struct lens_net *ln = lens_net(net);
+	int err;
+
+	ln->counters = alloc_percpu(struct lens_counters);
+	if (!ln->counters)
+		return -ENOMEM;
+	err = lens_proc_init_net(net);
+	if (err)
+		free_percpu(ln->counters);
+	return err;
+}
+
+static void __net_exit lens_net_exit(struct net *net)
+{
+	lens_proc_exit_net(net);
+	free_percpu(lens_net(net)->counters);
+}
+
+static struct pernet_operations lens_net_ops = {
+	.init = lens_net_init,
+	.exit = lens_net_exit,
+	.id = &lens_net_id,
+	.size = sizeof(struct lens_net),
+};
+
+static int __init tcp_lens_register(void)
+{
+	int err;
+
+	BUILD_BUG_ON(sizeof(struct lens_cc) > LENS_CC_STATE_MAX);
+	BUILD_BUG_ON(sizeof(struct lens_sock) > ICSK_CA_PRIV_SIZE);
+
+	err = register_pernet_subsys(&lens_net_ops);
+	if (err)
+		return err;
+	err = tcp_register_congestion_control(&tcp_lens_ops);
+	if (err)
+		unregister_pernet_subsys(&lens_net_ops);
+	return err;
+}
+
+static void __exit tcp_lens_unregister(void)
+{
+	struct lens_params *p;
+
+	tcp_unregister_congestion_control(&tcp_lens_ops);
+	unregister_pernet_subsys(&lens_net_ops);
+	p = rcu_dereference_protected(lens_params_cur, true);
+	if (p != &lens_params_boot)
+		kfree(p);
+}
+
+module_init(tcp_lens_register);
+module_exit(tcp_lens_unregister);
+
+MODULE_AUTHOR("The tcplens authors");
+MODULE_DESCRIPTION("TCP lens: observable RFC 5681/6582/9937/9406 congestion control");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("tcp_lens");

@@ -1,0 +1,1075 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the lens congestion-control core (module/lens_cc_core.c):
+ * ABC slow start and congestion avoidance, HyStart++ (RFC 9406), NewReno
+ * (RFC 5681, RFC 6582), PRR against RFC 9937's own examples, RTO, ECN,
+ * undo, parameters and helpers.
+ *
+ * The core is compiled into this module; the vectors and scenario drivers
+ * are shared with the host runner through lens_cc_core_vectors.h.
+ */
+#include "../lens_cc_core.c"
+
+#include <kunit/test.h>
+
+#include "lens_cc_core_vectors.h"
+
+/* A connection in congestion avoidance: cwnd 20, ssthresh 20. */
+static void lens_test_ca(struct lens_cc *cc, struct lens_params *p,
+			 u32 recovery, u32 snd_nxt)
+{
+	lens_params_default(p);
+	p->recovery = recovery;
+	p->initial_ssthresh = 20;
+	lens_cc_init(cc, p, 20, snd_nxt);
+}
+
+/* A duplicate ACK (one segment SACKed) with the given inflight. */
+static struct lens_ack lens_test_dupack(u32 una, u32 nxt, u32 pipe)
+{
+	struct lens_ack ack = {
+		.snd_una = una, .snd_nxt = nxt, .sacked = 1, .delivered = 1,
+		.flight_size = (nxt - una) / LENS_TV_MSS, .sacked_out = 3,
+		.pipe = pipe,
+	};
+
+	return ack;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Growth                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void lens_tv_grow_desc(const struct lens_tv_grow *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", v->name);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_grow, lens_tv_grow, lens_tv_grow_desc);
+
+/* One ACK in slow start or CA: ABC, the ssthresh cap, CA credit. */
+static void lens_grow_test(struct kunit *test)
+{
+	const struct lens_tv_grow *v = test->param_value;
+	struct lens_decision d;
+	struct lens_cc cc;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(lens_tv_bases); i++) {
+		lens_tv_grow_run(v, lens_tv_bases[i], &cc, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, v->exp_cwnd);
+		KUNIT_EXPECT_EQ(test, cc.credit, v->exp_credit);
+		KUNIT_EXPECT_EQ(test, cc.phase, v->exp_phase);
+		KUNIT_EXPECT_EQ(test, d.ss_exit, v->exp_exit);
+		KUNIT_EXPECT_EQ(test, d.reasons, v->exp_reasons);
+		/* The last step: slow start's leftover goes to CA after it. */
+		if (v->exp_reasons & LENS_TV_CA)
+			KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_CA);
+		else if (v->exp_reasons)
+			KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_SS);
+		else
+			KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_NR);
+		KUNIT_EXPECT_EQ(test, d.cwnd_in, v->cwnd);
+		KUNIT_EXPECT_EQ(test, d.phase_out, cc.phase);
+	}
+}
+
+/* RFC 3465 2.1: one segment per window of ACKed segments, across ACKs. */
+static void lens_ca_credit_across_acks_test(struct kunit *test)
+{
+	struct lens_ack ack = { .acked = 1, .delivered = 1,
+				.flags = LENS_ACK_CWND_LIMITED };
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 i;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
+	for (i = 1; i < 20; i++) {
+		ack.snd_una = i * LENS_TV_MSS;
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
+		KUNIT_EXPECT_EQ(test, cc.credit, i);
+		KUNIT_EXPECT_EQ(test, d.reasons, 0);
+	}
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 21U);
+	KUNIT_EXPECT_EQ(test, cc.credit, 0U);
+	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_CA));
+
+	/* A stretch ACK of 50 at cwnd 21: +2, 8 carried. */
+	ack.acked = 50;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 23U);
+	KUNIT_EXPECT_EQ(test, cc.credit, 8U);
+	/* 15 more complete the window of 23. */
+	ack.acked = 15;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 24U);
+	KUNIT_EXPECT_EQ(test, cc.credit, 0U);
+	/* ACKs that acknowledge nothing new do not grow the window. */
+	ack.acked = 0;
+	ack.sacked = 1;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 24U);
+	KUNIT_EXPECT_EQ(test, cc.credit, 0U);
+}
+
+static struct kunit_case lens_growth_cases[] = {
+	KUNIT_CASE_PARAM(lens_grow_test, lens_tv_grow_gen_params),
+	KUNIT_CASE(lens_ca_credit_across_acks_test),
+	{}
+};
+
+static struct kunit_suite lens_growth_suite = {
+	.name = "lens_cc_core_growth",
+	.test_cases = lens_growth_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* HyStart++                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static void lens_test_flow(struct lens_tv_flow *f, u32 base)
+{
+	struct lens_params p;
+
+	lens_params_default(&p);
+	lens_tv_flow_init(f, &p, 10, base);
+}
+
+/*
+ * Slow start, 8 samples of 100 ms in round 1 and 8 of 112.5 ms in round 2:
+ * CSS begins on round 2's eighth ACK, the 18th. Returns at round 2's end.
+ */
+static void lens_test_flow_to_css(struct kunit *test, struct lens_tv_flow *f,
+				  u32 base)
+{
+	lens_test_flow(f, base);
+	KUNIT_ASSERT_EQ(test, lens_tv_flow_round(f, 100000, 8), 10U);
+	lens_tv_flow_round(f, 112500, 8);
+	KUNIT_ASSERT_EQ(test, f->cc.phase, LENS_PHASE_CSS);
+	KUNIT_ASSERT_EQ(test, f->exit_ack[LENS_SS_EXIT_HYSTART_DELAY], 18U);
+}
+
+/* Rounds end when SND.UNA passes windowEnd, across the sequence wrap. */
+static void lens_hspp_round_detection_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	u32 i, b;
+
+	for (b = 0; b < ARRAY_SIZE(lens_tv_bases); b++) {
+		u32 base = lens_tv_bases[b];
+
+		lens_test_flow(&f, base);
+		KUNIT_EXPECT_EQ(test, f.cc.window_end, base);
+		/* The first ACK passes windowEnd = the initial SND.NXT. */
+		lens_tv_flow_ack(&f, 0);
+		KUNIT_EXPECT_TRUE(test, f.d.events & LENS_EV_ROUND);
+		KUNIT_EXPECT_EQ(test, f.cc.window_end, lens_tv_seq(base, 10));
+		/* ACKs up to windowEnd itself stay in the round. */
+		for (i = 2; i <= 10; i++) {
+			lens_tv_flow_ack(&f, 0);
+			KUNIT_EXPECT_FALSE(test, f.d.events & LENS_EV_ROUND);
+		}
+		KUNIT_EXPECT_EQ(test, f.una, lens_tv_seq(base, 10));
+		/*
+		 * The next round's windowEnd is SND.NXT when its first ACK
+		 * arrives: 10 segments acked plus cwnd, doubled to 20.
+		 */
+		KUNIT_EXPECT_EQ(test, f.cc.cwnd, 20U);
+		lens_tv_flow_ack(&f, 0);
+		KUNIT_EXPECT_TRUE(test, f.d.events & LENS_EV_ROUND);
+		KUNIT_EXPECT_EQ(test, f.cc.window_end, lens_tv_seq(base, 30));
+	}
+}
+
+static void lens_tv_hspp_thresh_desc(const struct lens_tv_hspp_thresh *v,
+				     char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", v->name);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_hspp_thresh, lens_tv_hspp_thresh,
+		  lens_tv_hspp_thresh_desc);
+
+/* RFC 9406: CSS once currentRoundMinRTT >= lastRoundMinRTT + RttThresh. */
+static void lens_hspp_thresh_test(struct kunit *test)
+{
+	const struct lens_tv_hspp_thresh *v = test->param_value;
+	struct lens_tv_flow f;
+
+	lens_test_flow(&f, lens_tv_bases[1]);
+	lens_tv_flow_round(&f, v->last_rtt_us, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	lens_tv_flow_round(&f, v->cur_rtt_us, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase,
+			v->css ? LENS_PHASE_CSS : LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, !!(f.ss_exits &
+			LENS_TV_BIT(LENS_SS_EXIT_HYSTART_DELAY)), !!v->css);
+	if (v->css) {
+		KUNIT_EXPECT_EQ(test, f.exit_ack[LENS_SS_EXIT_HYSTART_DELAY],
+				18U);
+		KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt, v->cur_rtt_us);
+		KUNIT_EXPECT_EQ(test, f.cc.ssthresh, LENS_INFINITE_SSTHRESH);
+	}
+}
+
+/* The delay check waits for N_RTT_SAMPLE samples in the round. */
+static void lens_hspp_needs_n_samples_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+
+	lens_test_flow(&f, 1);
+	lens_tv_flow_round(&f, 100000, 8);
+	lens_tv_flow_round(&f, 200000, 7);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, f.cc.rtt_samples, 7);
+	/* Round 3 against round 2's 200 ms: the eighth sample decides. */
+	lens_tv_flow_round(&f, 300000, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt, 300000U);
+}
+
+/* Zero and absent (negative) samples are no samples. */
+static void lens_hspp_ignores_absent_samples_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	u32 i;
+
+	lens_test_flow(&f, lens_tv_bases[1]);
+	lens_tv_flow_round(&f, 100000, 8);
+	for (i = 0; i < 4; i++)
+		lens_tv_flow_ack(&f, 0);
+	for (i = 0; i < 4; i++)
+		lens_tv_flow_ack(&f, -1);
+	KUNIT_EXPECT_EQ(test, f.cc.rtt_samples, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.cur_round_min_rtt, LENS_RTT_NONE);
+	for (i = 0; i < 7; i++)
+		lens_tv_flow_ack(&f, 150000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	lens_tv_flow_ack(&f, 150000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_EQ(test, f.cc.rtt_samples, 8);
+}
+
+/* CSS grows by acked / CSS_GROWTH_DIVISOR, the fraction carried. */
+static void lens_hspp_css_growth_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	u32 cwnd, i;
+
+	lens_test_flow_to_css(test, &f, 1);
+	cwnd = f.cc.cwnd;
+	KUNIT_EXPECT_EQ(test, f.cc.credit, 0U);
+	for (i = 1; i <= 3; i++) {
+		lens_tv_flow_ack(&f, 0);
+		KUNIT_EXPECT_EQ(test, f.cc.cwnd, cwnd);
+		KUNIT_EXPECT_EQ(test, f.cc.credit, i);
+	}
+	lens_tv_flow_ack(&f, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.cwnd, cwnd + 1);
+	KUNIT_EXPECT_EQ(test, f.cc.credit, 0U);
+	KUNIT_EXPECT_EQ(test, f.d.reasons, LENS_REASON_BIT(LENS_REASON_CSS));
+}
+
+/* CSS returns to SS when a round's minimum falls under the baseline. */
+static void lens_hspp_spurious_exit_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+
+	lens_test_flow_to_css(test, &f, lens_tv_bases[1]);
+	/* 7 samples under the baseline: not enough to judge. */
+	lens_tv_flow_round(&f, 105000, 7);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_FALSE(test, f.events & LENS_EV_CSS_SPURIOUS);
+	/* 8: spurious, resume slow start with HyStart++. */
+	lens_tv_flow_round(&f, 105000, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_TRUE(test, f.events & LENS_EV_CSS_SPURIOUS);
+	KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt, LENS_RTT_NONE);
+	KUNIT_EXPECT_EQ(test, f.cc.ssthresh, LENS_INFINITE_SSTHRESH);
+	KUNIT_EXPECT_FALSE(test, f.cc.flags & LENS_F_HSPP_DONE);
+	/* HyStart++ still runs: the next rise enters CSS again. */
+	f.ss_exits = 0;
+	lens_tv_flow_round(&f, 150000, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_TRUE(test, f.ss_exits &
+			  LENS_TV_BIT(LENS_SS_EXIT_HYSTART_DELAY));
+}
+
+/* CSS ends after CSS_ROUNDS rounds, the partial first one included. */
+static void lens_hspp_css_rounds_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	u32 r, acks;
+
+	lens_test_flow_to_css(test, &f, lens_tv_bases[1]);
+	KUNIT_EXPECT_EQ(test, f.cc.css_rounds, 1);
+	for (r = 2; r <= LENS_HSPP_CSS_ROUNDS; r++) {
+		lens_tv_flow_round(&f, 112500, 8);
+		KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+		KUNIT_EXPECT_EQ(test, f.cc.css_rounds, r);
+	}
+	KUNIT_EXPECT_FALSE(test, f.ss_exits & LENS_TV_BIT(LENS_SS_EXIT_CSS));
+	/* The ACK that ends the fifth round enters CA, ssthresh = cwnd. */
+	acks = f.acks;
+	lens_tv_flow_ack(&f, 112500);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_EQ(test, f.exit_ack[LENS_SS_EXIT_CSS], acks + 1);
+	KUNIT_EXPECT_EQ(test, f.exit_cwnd[LENS_SS_EXIT_CSS], f.cc.cwnd);
+	KUNIT_EXPECT_EQ(test, f.cc.ssthresh, f.d.cwnd_in);
+	KUNIT_EXPECT_EQ(test, f.d.reason, LENS_REASON_CSS);
+	KUNIT_EXPECT_TRUE(test, f.cc.flags & LENS_F_HSPP_DONE);
+}
+
+/* A loss in CSS ends slow start; HyStart++ does not come back. */
+static void lens_hspp_loss_ends_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	struct lens_decision d;
+	struct lens_ack ack;
+
+	lens_test_flow_to_css(test, &f, 1);
+	ack = lens_test_dupack(f.una, f.nxt, f.cc.cwnd - 4);
+	lens_cc_enter_recovery(&f.cc, &f.p, f.cc.cwnd, &ack, &d);
+	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
+	KUNIT_EXPECT_EQ(test, d.phase_in, LENS_PHASE_CSS);
+	KUNIT_EXPECT_EQ(test, d.phase_out, LENS_PHASE_RECOVERY);
+	/* Undone, the connection slow-starts again but without HyStart++. */
+	lens_cc_undo(&f.cc, &d);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	lens_cc_rtt_sample(&f.cc, 500000);
+	KUNIT_EXPECT_EQ(test, f.cc.pending_samples, 0);
+	f.ss_exits = 0;
+	lens_tv_flow_round(&f, 500000, 8);
+	lens_tv_flow_round(&f, 900000, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, f.ss_exits, 0U);
+}
+
+/* With hystart=0 slow start ignores the RTT. */
+static void lens_hspp_disabled_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	struct lens_params p;
+
+	lens_params_default(&p);
+	p.hystart = 0;
+	lens_tv_flow_init(&f, &p, 10, 1);
+	lens_tv_flow_round(&f, 100000, 8);
+	lens_tv_flow_round(&f, 200000, 8);
+	lens_tv_flow_round(&f, 400000, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, f.ss_exits, 0U);
+	/* Slow start doubled the window each round: 10, 20, 40, 80. */
+	KUNIT_EXPECT_EQ(test, f.cc.cwnd, 80U);
+}
+
+static struct kunit_case lens_hystart_cases[] = {
+	KUNIT_CASE(lens_hspp_round_detection_test),
+	KUNIT_CASE_PARAM(lens_hspp_thresh_test, lens_tv_hspp_thresh_gen_params),
+	KUNIT_CASE(lens_hspp_needs_n_samples_test),
+	KUNIT_CASE(lens_hspp_ignores_absent_samples_test),
+	KUNIT_CASE(lens_hspp_css_growth_test),
+	KUNIT_CASE(lens_hspp_spurious_exit_test),
+	KUNIT_CASE(lens_hspp_css_rounds_test),
+	KUNIT_CASE(lens_hspp_loss_ends_test),
+	KUNIT_CASE(lens_hspp_disabled_test),
+	{}
+};
+
+static struct kunit_suite lens_hystart_suite = {
+	.name = "lens_cc_core_hystart",
+	.test_cases = lens_hystart_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* NewReno                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* RFC 5681 3.2 + RFC 6582 through duplicate, partial and full ACKs. */
+static void lens_newreno_script_test(struct kunit *test)
+{
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 b, i;
+
+	for (b = 0; b < ARRAY_SIZE(lens_tv_bases); b++) {
+		lens_tv_newreno_init(&cc, &p, lens_tv_bases[b]);
+		for (i = 0; i < ARRAY_SIZE(lens_tv_newreno); i++) {
+			const struct lens_tv_nr_step *s = &lens_tv_newreno[i];
+			u32 linux_cwnd;
+
+			linux_cwnd = lens_tv_newreno_step(&cc, &p,
+							  lens_tv_bases[b],
+							  s, &d);
+			KUNIT_EXPECT_EQ_MSG(test, cc.cwnd, s->exp_cwnd,
+					    "%s", s->what);
+			KUNIT_EXPECT_EQ_MSG(test, linux_cwnd, s->exp_linux,
+					    "%s", s->what);
+			KUNIT_EXPECT_EQ_MSG(test, cc.ssthresh, s->exp_ssthresh,
+					    "%s", s->what);
+			KUNIT_EXPECT_EQ_MSG(test, cc.phase, s->exp_phase,
+					    "%s", s->what);
+			KUNIT_EXPECT_EQ_MSG(test, d.reasons, s->exp_reasons,
+					    "%s", s->what);
+		}
+		KUNIT_EXPECT_EQ(test, cc.stats.recoveries, 1);
+		KUNIT_EXPECT_EQ(test, cc.stats.partial_acks, 1);
+		KUNIT_EXPECT_EQ(test, cc.stats.full_acks, 1);
+		KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_RECOVERY_EXIT);
+	}
+}
+
+/* The translation into Linux's convention, and its floor. */
+static void lens_newreno_linux_cwnd_test(struct kunit *test)
+{
+	/* Fast retransmit: max(8, 12) - 3 = 9 over pipe 8. */
+	KUNIT_EXPECT_EQ(test, lens_newreno_linux_cwnd(8, 12, 3), 9U);
+	/* Inflated past FlightSize: new data the RFC allows, 15 - 12. */
+	KUNIT_EXPECT_EQ(test, lens_newreno_linux_cwnd(15, 12, 10), 5U);
+	/* Everything SACKed: nothing to send, still one segment. */
+	KUNIT_EXPECT_EQ(test, lens_newreno_linux_cwnd(2, 4, 4), 1U);
+	KUNIT_EXPECT_EQ(test, lens_newreno_linux_cwnd(0, 0, 9), 1U);
+	KUNIT_EXPECT_EQ(test, lens_newreno_linux_cwnd(U32_MAX, 0, 0),
+			LENS_CWND_MAX);
+}
+
+/* A partial ACK that also SACKs new segments re-inflates for them. */
+static void lens_newreno_partial_ack_sack_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 22000, 18);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 22000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
+	ack.snd_una = 3000;
+	ack.acked = 3;
+	ack.sacked = 2;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	/* 13 - 3 + 1 + 2 */
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
+	ack.acked = 5;
+	ack.sacked = 0;
+	ack.snd_una = 8000;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 9U);
+	KUNIT_EXPECT_EQ(test, cc.stats.partial_acks, 2);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_RECOVERY);
+	/* A full ACK beyond the recovery point ends recovery too. */
+	ack.snd_una = 30000;
+	ack.acked = 14;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+}
+
+/* The mode is chosen per episode: changing the parameter mid-way waits. */
+static void lens_recovery_mode_per_episode_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	p.recovery = LENS_RECOVERY_PRR;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 14U);	/* 10 + 3 + 1: NewReno */
+	KUNIT_EXPECT_EQ(test, lens_cc_linux_cwnd(&cc, 20, 4), 16U);
+}
+
+static struct kunit_case lens_newreno_cases[] = {
+	KUNIT_CASE(lens_newreno_script_test),
+	KUNIT_CASE(lens_newreno_linux_cwnd_test),
+	KUNIT_CASE(lens_newreno_partial_ack_sack_test),
+	KUNIT_CASE(lens_recovery_mode_per_episode_test),
+	{}
+};
+
+static struct kunit_suite lens_newreno_suite = {
+	.name = "lens_cc_core_newreno",
+	.test_cases = lens_newreno_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* PRR                                                                       */
+/* ------------------------------------------------------------------------ */
+
+static void lens_tv_prr_case_desc(const struct lens_tv_prr_case *v,
+				  char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", v->name);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_prr_cases, lens_tv_prr_cases,
+		  lens_tv_prr_case_desc);
+
+/* One column of a figure: what the core did against what is expected. */
+static void lens_prr_expect_column(struct kunit *test,
+				   const struct lens_tv_prr_col *e,
+				   const struct lens_tv_prr_obs *o)
+{
+	if (e->cwnd != LENS_TV_NA)
+		KUNIT_EXPECT_EQ_MSG(test, o->cwnd, (u16)e->cwnd,
+				    "cwnd at ack#%u", e->ack);
+	KUNIT_EXPECT_EQ_MSG(test, o->inflight, (u16)e->inflight,
+			    "inflight at ack#%u", e->ack);
+	KUNIT_EXPECT_EQ_MSG(test, o->sent_new, (u16)e->sent_new,
+			    "new data sent at ack#%u", e->ack);
+	KUNIT_EXPECT_EQ_MSG(test, o->sent_rtx, (u16)e->sent_rtx,
+			    "retransmissions at ack#%u", e->ack);
+}
+
+/* RFC 9937 section 8 (and RFC 6937's SSRB figure), ACK by ACK. */
+static void lens_prr_example_test(struct kunit *test)
+{
+	const struct lens_tv_prr_case *c = test->param_value;
+	const struct lens_tv_prr_ex *ex = c->ex;
+	struct lens_tv_prr_obs out[LENS_TV_PRR_COLS];
+	u32 i, rfc_sent = 0, sent = 0;
+	struct lens_cc cc;
+
+	lens_tv_prr_run(ex, c->base, &cc, out);
+	for (i = 0; i < ex->ncols; i++) {
+		lens_prr_expect_column(test, lens_tv_prr_expected(ex, i),
+				       &out[i]);
+		rfc_sent += ex->col[i].sent_new + ex->col[i].sent_rtx;
+		sent += out[i].sent_new + out[i].sent_rtx;
+	}
+	/* Where section 6.2 moves a transmission, the total is the RFC's. */
+	KUNIT_EXPECT_EQ(test, sent, rfc_sent);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, cc.stats.recoveries, 1);
+	if (ex == &lens_tv_prr_fig1) {
+		/* ACK#22 completes recovery with cwnd = ssthresh. */
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+		KUNIT_EXPECT_EQ(test, cc.stats.full_acks, 1);
+		KUNIT_EXPECT_EQ(test, cc.stats.partial_acks, 0);
+		KUNIT_EXPECT_EQ(test, cc.recover_fs, 20U);
+	} else {
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_RECOVERY);
+		KUNIT_EXPECT_EQ(test, cc.stats.partial_acks,
+				ex == &lens_tv_prr_fig2 ? 3 : 0);
+	}
+}
+
+/* RFC 9937 6.1: RecoverFS leaves out what was SACKed before recovery. */
+static void lens_prr_recover_fs_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 22000, 18);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 22000);
+	/* 22 outstanding, 3 SACKed of which 1 by this ACK: 22 - 3 + 1. */
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.recover_fs, 20U);
+	/* After reordering: 10 SACKed earlier, 2 newly acked, 1 SACKed. */
+	ack.sacked_out = 11;
+	ack.acked = 2;
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 22000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.recover_fs, 14U);
+	/* Never zero: it divides. */
+	ack.flight_size = 0;
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 22000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.recover_fs, 1U);
+}
+
+/* prr_delivered * ssthresh needs 64 bits. */
+static void lens_prr_64bit_test(struct kunit *test)
+{
+	struct lens_ack ack = {
+		.snd_una = 0, .snd_nxt = 100, .delivered = 0xfffffff0U,
+		.flight_size = 0x80000000U, .pipe = 0x40000001U,
+		.prr_out = 0x7ffffff0U,
+	};
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 100);
+	/* ssthresh 2^30, RecoverFS 2^31: CEIL(0xfffffff0 / 2) - prr_out. */
+	lens_cc_enter_recovery(&cc, &p, 0x80000000U, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 0x40000000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 0x40000001U + 8);
+}
+
+/* The first ACK forces the fast retransmit; later ones do not. */
+static void lens_prr_forced_retransmit_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 10);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	/* inflight = ssthresh: the reduction bound allows 0, PRR sends 1. */
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 11U);
+	KUNIT_EXPECT_EQ(test, d.reasons,
+			LENS_REASON_BIT(LENS_REASON_RECOVERY_ENTER));
+	ack.prr_out = 1;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, d.reasons,
+			LENS_REASON_BIT(LENS_REASON_RECOVERY_ACK));
+	KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_RECOVERY_ACK);
+	/* Sent more than the proportion: no further sending, cwnd = pipe. */
+	ack.pipe = 15;
+	ack.prr_out = 9;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 15U);
+}
+
+/* An ACK that delivers nothing changes nothing (RFC 9937 6.2). */
+static void lens_prr_zero_delivered_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 17U);	/* 16 + CEIL(10 / 20) */
+	ack.delivered = 0;
+	ack.pipe = 3;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 17U);
+	KUNIT_EXPECT_EQ(test, cc.prr_delivered, 1U);
+	KUNIT_EXPECT_EQ(test, d.reasons, 0);
+}
+
+/* Without SACK an episode counts at most RecoverFS as delivered. */
+static void lens_prr_no_sack_cap_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 i;
+
+	ack.flags = LENS_ACK_NO_SACK;
+	ack.sacked_out = 3;
+	ack.flight_size = 20;
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.recover_fs, 18U);	/* 20 - 3 + 1 */
+	ack.pipe = 4;
+	ack.prr_out = 1;
+	for (i = 2; i <= 30; i++)
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.prr_delivered, 18U);
+	/* The capped duplicate ACKs delivered nothing: cwnd is left alone. */
+	ack.pipe = 2;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, d.reasons, 0);
+	/* A 3-segment ACK near the cap counts only what is left of it. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	cc.prr_delivered = 17;
+	ack.delivered = 3;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.prr_delivered, 18U);
+	/* With SACK the ACKs are exact and not capped. */
+	ack.flags = 0;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.prr_delivered, 21U);
+}
+
+static struct kunit_case lens_prr_cases[] = {
+	KUNIT_CASE_PARAM(lens_prr_example_test, lens_tv_prr_cases_gen_params),
+	KUNIT_CASE(lens_prr_recover_fs_test),
+	KUNIT_CASE(lens_prr_64bit_test),
+	KUNIT_CASE(lens_prr_forced_retransmit_test),
+	KUNIT_CASE(lens_prr_zero_delivered_test),
+	KUNIT_CASE(lens_prr_no_sack_cap_test),
+	{}
+};
+
+static struct kunit_suite lens_prr_suite = {
+	.name = "lens_cc_core_prr",
+	.test_cases = lens_prr_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* RTO, ECN, undo                                                            */
+/* ------------------------------------------------------------------------ */
+
+static void lens_tv_ssthresh_desc(const struct lens_tv_ssthresh *v,
+				  char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", v->name);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_ssthresh, lens_tv_ssthresh, lens_tv_ssthresh_desc);
+
+/* RFC 5681 eq. (4) at small windows, by fast recovery and by RTO. */
+static void lens_ssthresh_test(struct kunit *test)
+{
+	const struct lens_tv_ssthresh *v = test->param_value;
+	struct lens_ack ack = lens_test_dupack(0, 5000, 1);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(v->flight), v->ssthresh);
+	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 5000);
+	lens_cc_enter_recovery(&cc, &p, v->flight, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, v->ssthresh);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, min_t(u32, v->ssthresh + 3,
+					     LENS_CWND_MAX));
+	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 5000);
+	lens_cc_on_rto(&cc, v->flight, 5000, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, v->ssthresh);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+}
+
+/* RFC 5681 3.1: the loss window, a held ssthresh, the episode's end. */
+static void lens_rto_test(struct kunit *test)
+{
+	struct lens_ack ack = { .acked = 1, .delivered = 1,
+				.flags = LENS_ACK_CWND_LIMITED };
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 base = lens_tv_bases[1];
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, lens_tv_seq(base, 20));
+	lens_cc_on_rto(&cc, 20, lens_tv_seq(base, 20), &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_LOSS);
+	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_RTO));
+	/* Backed-off timer, same episode: ssthresh is held. */
+	lens_cc_on_rto(&cc, 1, lens_tv_seq(base, 20), &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, cc.stats.rtos, 2);
+	/* L = 1: a stretch ACK of 4 adds one segment. */
+	ack.snd_una = lens_tv_seq(base, 4);
+	ack.snd_nxt = lens_tv_seq(base, 20);
+	ack.acked = 4;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2U);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_LOSS);
+	/* SND.UNA reaches the RTO's SND.NXT: slow start, still L = 1. */
+	ack.snd_una = lens_tv_seq(base, 20);
+	ack.snd_nxt = lens_tv_seq(base, 22);
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_LOSS_EXIT);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 3U);
+	/* ...until ssthresh; then ABC's L is back for later slow starts. */
+	cc.cwnd = 9;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_SSTHRESH);
+	KUNIT_EXPECT_FALSE(test, cc.flags & LENS_F_RTO_SS);
+}
+
+/* An RTO in fast recovery keeps the lower threshold and the undo record. */
+static void lens_rto_during_recovery_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_on_rto(&cc, 30, 20000, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+	lens_cc_undo(&cc, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 20U);
+}
+
+/* Undo restores what the episode's first cut took, once. */
+static void lens_undo_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 mode;
+
+	for (mode = 0; mode < LENS_RECOVERY_NR; mode++) {
+		lens_test_ca(&cc, &p, mode, 20000);
+		lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 20U);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, 20U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+		KUNIT_EXPECT_EQ(test, cc.stats.undos, 1);
+		KUNIT_EXPECT_EQ(test, d.reasons,
+				LENS_REASON_BIT(LENS_REASON_UNDO));
+		KUNIT_EXPECT_EQ(test, d.phase_in, LENS_PHASE_RECOVERY);
+		/* The record is spent. */
+		lens_cc_undo(&cc, &d);
+		KUNIT_EXPECT_EQ(test, cc.stats.undos, 1);
+		KUNIT_EXPECT_EQ(test, d.reasons, 0);
+	}
+
+	/* After an RTO: from the loss window back to 20, growth kept. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_on_rto(&cc, 20, 20000, &d);
+	cc.cwnd = 25;
+	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 25U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 20U);
+
+	/* After an ECN cut there is nothing to undo. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	ack.snd_una = 20000;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	lens_cc_on_ecn(&cc, 30000, &d);
+	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 5U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
+	KUNIT_EXPECT_EQ(test, cc.stats.undos, 0);
+}
+
+/* ECN-Echo cuts once per window of data, across the sequence wrap. */
+static void lens_ecn_once_per_window_test(struct kunit *test)
+{
+	struct lens_ack ack = { .flags = LENS_ACK_CWND_LIMITED };
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 b;
+
+	for (b = 0; b < ARRAY_SIZE(lens_tv_bases); b++) {
+		u32 base = lens_tv_bases[b];
+
+		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, lens_tv_seq(base, 20));
+		lens_cc_on_ecn(&cc, lens_tv_seq(base, 20), &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+		KUNIT_EXPECT_EQ(test, d.reasons,
+				LENS_REASON_BIT(LENS_REASON_ECN));
+		/* Within the window: ignored. */
+		ack.snd_una = lens_tv_seq(base, 19);
+		ack.snd_nxt = lens_tv_seq(base, 30);
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		lens_cc_on_ecn(&cc, lens_tv_seq(base, 30), &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+		KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_ECN_IGNORED);
+		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 1);
+		/* The window is acked: the next echo cuts again. */
+		ack.snd_una = lens_tv_seq(base, 20);
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		lens_cc_on_ecn(&cc, lens_tv_seq(base, 30), &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 5U);
+		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 2);
+	}
+}
+
+/* max(cwnd / 2, 2), never above the current window; not in recovery. */
+static void lens_ecn_small_windows_test(struct kunit *test)
+{
+	static const u32 v[][3] = {	/* cwnd, ssthresh, cwnd after */
+		{ 1, 2, 1 }, { 2, 2, 2 }, { 3, 2, 2 }, { 4, 2, 2 },
+		{ 5, 2, 2 }, { 6, 3, 3 },
+	};
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
+		lens_cc_sync(&cc, v[i][0], 2);
+		lens_cc_on_ecn(&cc, 0, &d);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, v[i][1]);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, v[i][2]);
+	}
+	/* In slow start it ends slow start. */
+	lens_params_default(&p);
+	lens_cc_init(&cc, &p, 10, 0);
+	lens_cc_on_ecn(&cc, 0, &d);
+	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+	/* Fast recovery already cut this window. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_on_ecn(&cc, 20000, &d);
+	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_ECN_IGNORED);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
+}
+
+static struct kunit_case lens_signal_cases[] = {
+	KUNIT_CASE_PARAM(lens_ssthresh_test, lens_tv_ssthresh_gen_params),
+	KUNIT_CASE(lens_rto_test),
+	KUNIT_CASE(lens_rto_during_recovery_test),
+	KUNIT_CASE(lens_undo_test),
+	KUNIT_CASE(lens_ecn_once_per_window_test),
+	KUNIT_CASE(lens_ecn_small_windows_test),
+	{}
+};
+
+static struct kunit_suite lens_signal_suite = {
+	.name = "lens_cc_core_signals",
+	.test_cases = lens_signal_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* Parameters, helpers, state                                                */
+/* ------------------------------------------------------------------------ */
+
+/* The per-connection state fits what the glue leaves of ICSK_CA_PRIV. */
+static void lens_state_size_test(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, sizeof(struct lens_cc),
+			(size_t)LENS_CC_STATE_MAX);
+}
+
+/* The defaults are RFC 3465's and RFC 9406's, and valid. */
+static void lens_params_default_test(struct kunit *test)
+{
+	struct lens_params p;
+
+	lens_params_default(&p);
+	KUNIT_EXPECT_EQ(test, lens_params_check(&p), 0);
+	KUNIT_EXPECT_EQ(test, p.abc_limit, 2U);
+	KUNIT_EXPECT_EQ(test, p.hystart, 1U);
+	KUNIT_EXPECT_EQ(test, p.hspp_min_rtt_thresh_us, 4000U);
+	KUNIT_EXPECT_EQ(test, p.hspp_max_rtt_thresh_us, 16000U);
+	KUNIT_EXPECT_EQ(test, p.hspp_min_rtt_divisor, 8U);
+	KUNIT_EXPECT_EQ(test, p.hspp_n_rtt_sample, 8U);
+	KUNIT_EXPECT_EQ(test, p.hspp_css_growth_divisor, 4U);
+	KUNIT_EXPECT_EQ(test, p.hspp_css_rounds, 5U);
+	KUNIT_EXPECT_EQ(test, p.initial_ssthresh, 0U);
+}
+
+static void lens_tv_param_desc(const struct lens_tv_param *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", v->name);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_params, lens_tv_params, lens_tv_param_desc);
+
+/* Each field's range, one value at a time. */
+static void lens_params_check_test(struct kunit *test)
+{
+	const struct lens_tv_param *v = test->param_value;
+	struct lens_params p;
+
+	lens_tv_param_apply(v, &p);
+	KUNIT_EXPECT_EQ(test, lens_params_check(&p), v->ret);
+}
+
+static void lens_tv_pacing_desc(const struct lens_tv_pacing *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", v->name);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_pacing, lens_tv_pacing, lens_tv_pacing_desc);
+
+/* gain * cwnd * mss / srtt without overflow. */
+static void lens_pacing_test(struct kunit *test)
+{
+	const struct lens_tv_pacing *v = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, lens_pacing_rate(v->cwnd, v->mss, v->srtt_us,
+					       v->slow_start), v->rate);
+}
+
+/* Every value has its own name; out-of-range values read "unknown". */
+static void lens_names_test(struct kunit *test)
+{
+	u32 i, j;
+
+	for (i = 0; i < LENS_REASON_NR; i++) {
+		KUNIT_EXPECT_STRNEQ(test, lens_reason_name(i), "unknown");
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, lens_reason_name(i),
+					    lens_reason_name(j));
+	}
+	for (i = 0; i < LENS_PHASE_NR; i++) {
+		KUNIT_EXPECT_STRNEQ(test, lens_phase_name(i), "unknown");
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, lens_phase_name(i),
+					    lens_phase_name(j));
+	}
+	for (i = 0; i < LENS_SS_EXIT_NR; i++) {
+		KUNIT_EXPECT_STRNEQ(test, lens_ss_exit_name(i), "unknown");
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, lens_ss_exit_name(i),
+					    lens_ss_exit_name(j));
+	}
+	KUNIT_EXPECT_STREQ(test, lens_reason_name(LENS_REASON_PARTIAL_ACK),
+			   "partial_ack");
+	KUNIT_EXPECT_STREQ(test, lens_recovery_mode_name(LENS_RECOVERY_PRR),
+			   "prr");
+	KUNIT_EXPECT_STREQ(test, lens_reason_name(LENS_REASON_NR), "unknown");
+	KUNIT_EXPECT_STREQ(test, lens_phase_name(LENS_PHASE_NR), "unknown");
+	KUNIT_EXPECT_STREQ(test, lens_ss_exit_name(LENS_SS_EXIT_NR),
+			   "unknown");
+	KUNIT_EXPECT_STREQ(test, lens_recovery_mode_name(LENS_RECOVERY_NR),
+			   "unknown");
+}
+
+/* The stack's window changes are adopted; NewReno's RFC window is kept. */
+static void lens_sync_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	/* Restart after idle cuts CA's window under ssthresh: slow start. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 20000);
+	lens_cc_sync(&cc, 10, 20);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_SS);
+	/* ... without HyStart++, which belongs to the initial one. */
+	lens_cc_rtt_sample(&cc, 1000);
+	KUNIT_EXPECT_EQ(test, cc.pending_samples, 0);
+	/* Slow start meeting ssthresh this way becomes CA. */
+	lens_cc_sync(&cc, 20, 20);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+	/* In NewReno recovery only ssthresh is taken. */
+	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_sync(&cc, 7, 10);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
+	/* Nonsense from outside is clamped. */
+	lens_cc_init(&cc, &p, 0, 0);
+	lens_cc_sync(&cc, 0, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2U);
+}
+
+static struct kunit_case lens_api_cases[] = {
+	KUNIT_CASE(lens_state_size_test),
+	KUNIT_CASE(lens_params_default_test),
+	KUNIT_CASE_PARAM(lens_params_check_test, lens_tv_params_gen_params),
+	KUNIT_CASE_PARAM(lens_pacing_test, lens_tv_pacing_gen_params),
+	KUNIT_CASE(lens_names_test),
+	KUNIT_CASE(lens_sync_test),
+	{}
+};
+
+static struct kunit_suite lens_api_suite = {
+	.name = "lens_cc_core_api",
+	.test_cases = lens_api_cases,
+};
+
+kunit_test_suites(&lens_growth_suite, &lens_hystart_suite, &lens_newreno_suite,
+		  &lens_prr_suite, &lens_signal_suite, &lens_api_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for the lens congestion-control core");

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Smoke test: the three modules load, lens can be selected, data moves,
+# every procfs file reads, rmmod is refused while lens is in use, and
+# everything unloads without a trace.
+#
+#   +----------------------+            +----------------------+
+#   | netns tl-smoke-a     |            | netns tl-smoke-b     |
+#   |  sender (lens)       |   veth     |  iperf3 -s           |
+#   |  10.99.1.1/24     veth-a ------ veth-b  10.99.1.2/24    |
+#   |  fd00:99::1/64       |            |  fd00:99::2/64       |
+#   +----------------------+            +----------------------+
+. "$(dirname "$0")/lib.sh"
+
+need_root
+need_cmd ip iperf3 python3 modprobe ss
+trap 'netns_cleanup; pkill -f tl-smoke-hold 2>/dev/null' EXIT
+
+A=tl-smoke-a B=tl-smoke-b
+ktap_header 14
+
+# Make sure nothing of ours is loaded, then install the freshly built ones.
+tcplens_unload_all >/dev/null 2>&1
+tcplens_install_modules || { echo "# make install failed"; exit $KSFT_FAIL; }
+
+check "modprobe loads tcp_lens and tcplens_observer (and tcplens)" \
+	run modprobe -a tcp_lens tcplens_observer
+check "lens is listed in tcp_available_congestion_control" \
+	grep -qw lens /proc/sys/net/ipv4/tcp_available_congestion_control
+
+netns_add "$A" "$B"
+run ip link add veth-a netns "$A" type veth peer name veth-b netns "$B"
+run ip -n "$A" addr add 10.99.1.1/24 dev veth-a
+run ip -n "$B" addr add 10.99.1.2/24 dev veth-b
+run ip -n "$A" addr add fd00:99::1/64 dev veth-a nodad
+run ip -n "$B" addr add fd00:99::2/64 dev veth-b nodad
+run ip -n "$A" link set veth-a up
+run ip -n "$B" link set veth-b up
+
+check "sysctl selects lens in a namespace" \
+	run ip netns exec "$A" sysctl -qw net.ipv4.tcp_congestion_control=lens
+check "the sysctl reads back lens" \
+	test "$(ip netns exec "$A" sysctl -n net.ipv4.tcp_congestion_control)" = lens
+
+check "setsockopt(TCP_CONGESTION, \"lens\") and getsockopt agree" \
+	run ip netns exec "$B" python3 -c '
+import socket
+s = socket.socket()
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"lens")
+name = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16)
+assert name.rstrip(b"\0") == b"lens", name'
+
+run ip netns exec "$B" iperf3 -s -D -1 -p 5201 --logfile /tmp/tl-smoke-iperf.log
+wait_for 5 ip netns exec "$B" ss -Htln "sport = :5201" | grep -q 5201
+check "iperf3 moves data over veth with lens (IPv4)" \
+	run ip netns exec "$A" iperf3 -c 10.99.1.2 -p 5201 -t 2 -C lens
+run ip netns exec "$B" iperf3 -s -D -1 -p 5202 --logfile /tmp/tl-smoke-iperf6.log
+wait_for 5 ip netns exec "$B" ss -Htln "sport = :5202" | grep -q 5202
+check "iperf3 moves data over veth with lens (IPv6)" \
+	run ip netns exec "$A" iperf3 -c fd00:99::2 -p 5202 -t 1 -C lens
+
+cc_value() { ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/tcplens/cc; }
+check "/proc/net/tcplens/cc counted the sender's connections" \
+	test "$(cc_value "$A" conn_init)" -ge 2
+
+read_all() {
+	local ns=$1 f n=0
+	for f in /proc/net/tcplens/*; do
+		echo "# --- $ns: $f"
+		ip netns exec "$ns" cat "$f" | head -n 40 | sed 's/^/#   /' || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -ge 3 ]
+}
+check "every /proc/net/tcplens file reads, in both namespaces" \
+	eval 'read_all "$A" && read_all "$B"'
+
+# rmmod must be refused while lens is in use: first as a namespace's
+# default, then by one open socket.
+rmmod_busy() {
+	local err
+	err=$(rmmod tcp_lens 2>&1) && return 1
+	echo "# rmmod said: $err"
+	tcplens_loaded tcp_lens && grep -qi "in use" <<<"$err"
+}
+check "rmmod tcp_lens fails (EBUSY) while lens is a namespace's default" rmmod_busy
+run ip netns exec "$A" sysctl -qw net.ipv4.tcp_congestion_control=reno
+
+ip netns exec "$A" python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"lens")
+s.bind(("10.99.1.1", 0)); s.listen()
+print("ready", flush=True)
+time.sleep(60)  # tl-smoke-hold
+' >/tmp/tl-smoke-hold.out 2>&1 &
+holder=$!
+wait_for 10 grep -q ready /tmp/tl-smoke-hold.out
+check "rmmod tcp_lens fails (EBUSY) while a socket uses lens" rmmod_busy
+kill "$holder"
+wait "$holder" 2>/dev/null
+wait_for 10 test "$(cat /sys/module/tcp_lens/refcnt 2>/dev/null)" = 0
+check "rmmod tcp_lens succeeds once the socket is gone" run rmmod tcp_lens
+
+netns_cleanup
+check "all modules unload" run tcplens_unload_all
+check "nothing is left behind (/proc/net/tcplens, /sys/module)" \
+	eval '! test -e /proc/net/tcplens && ! tcplens_loaded tcplens && ! tcplens_loaded tcplens_observer'
+ktap_finish
