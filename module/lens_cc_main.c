@@ -20,9 +20,10 @@
  * ssthresh() callback is the RFC 5681 equation (4) on FlightSize.
  *
  * Windows. The core counts in segments like the stack. In NewReno recovery
- * it keeps the RFC's inflated window, which is compared against FlightSize;
- * Linux compares cwnd against the pipe estimate, so the glue hands the stack
- * lens_cc_linux_cwnd(), the same window expressed against pipe.
+ * it keeps the RFC's inflated window, which RFC 5681 compares against
+ * FlightSize; Linux compares cwnd against its pipe estimate, so the stack
+ * gets lens_cc_linux_cwnd(), the same window restated for pipe (derived in
+ * lens_cc_core.c).
  *
  * Pacing. With cong_control the stack does not update sk_pacing_rate, so
  * lens sets it as tcp_update_pacing_rate() would: 200% of cwnd/srtt in slow
@@ -197,31 +198,48 @@ static const struct kernel_param_ops lens_param_recovery_ops = {
 	.get = lens_param_get_recovery,
 };
 
-#define LENS_PARAM(name, field, ops, desc)				\
-	module_param_cb(name, &(ops),					\
-			(void *)offsetof(struct lens_params, field), 0644); \
-	MODULE_PARM_DESC(name, desc)
+/* kernel_param.arg of each parameter: the offset of its field. */
+#define LENS_PARAM_FIELD(field) ((void *)offsetof(struct lens_params, field))
 
-LENS_PARAM(abc_limit, abc_limit, lens_param_u32_ops,
-	   "slow-start ABC limit L in segments per ACK, 0 = none [0..8, default 2] (RFC 3465)");
-LENS_PARAM(hystart, hystart, lens_param_bool_ops,
-	   "use HyStart++ to leave the initial slow start [default 1] (RFC 9406)");
-LENS_PARAM(hystart_min_rtt_thresh_us, hspp_min_rtt_thresh_us, lens_param_u32_ops,
-	   "HyStart++ MIN_RTT_THRESH in us [1..1000000, <= max, default 4000]");
-LENS_PARAM(hystart_max_rtt_thresh_us, hspp_max_rtt_thresh_us, lens_param_u32_ops,
-	   "HyStart++ MAX_RTT_THRESH in us [1..1000000, >= min, default 16000]");
-LENS_PARAM(hystart_min_rtt_divisor, hspp_min_rtt_divisor, lens_param_u32_ops,
-	   "HyStart++ MIN_RTT_DIVISOR [1..64, default 8]");
-LENS_PARAM(hystart_n_rtt_sample, hspp_n_rtt_sample, lens_param_u32_ops,
-	   "HyStart++ N_RTT_SAMPLE, RTT samples per round [1..255, default 8]");
-LENS_PARAM(hystart_css_growth_divisor, hspp_css_growth_divisor, lens_param_u32_ops,
-	   "HyStart++ CSS_GROWTH_DIVISOR [2..64, default 4]");
-LENS_PARAM(hystart_css_rounds, hspp_css_rounds, lens_param_u32_ops,
-	   "HyStart++ CSS_ROUNDS [1..255, default 5]");
-LENS_PARAM(recovery, recovery, lens_param_recovery_ops,
-	   "fast recovery: newreno (RFC 5681+6582) or prr (RFC 9937) [default prr]");
-LENS_PARAM(initial_ssthresh, initial_ssthresh, lens_param_u32_ops,
-	   "initial ssthresh in segments, 0 = infinite [0 or 2..2147483647, default 0]");
+module_param_cb(abc_limit, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(abc_limit), 0644);
+MODULE_PARM_DESC(abc_limit,
+		 "slow-start ABC limit L in segments per ACK, 0 = none [0..8, default 2] (RFC 3465)");
+module_param_cb(hystart, &lens_param_bool_ops, LENS_PARAM_FIELD(hystart), 0644);
+MODULE_PARM_DESC(hystart,
+		 "use HyStart++ to leave the initial slow start [default 1] (RFC 9406)");
+module_param_cb(hystart_min_rtt_thresh_us, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(hspp_min_rtt_thresh_us), 0644);
+MODULE_PARM_DESC(hystart_min_rtt_thresh_us,
+		 "HyStart++ MIN_RTT_THRESH in us [1..1000000, <= max, default 4000]");
+module_param_cb(hystart_max_rtt_thresh_us, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(hspp_max_rtt_thresh_us), 0644);
+MODULE_PARM_DESC(hystart_max_rtt_thresh_us,
+		 "HyStart++ MAX_RTT_THRESH in us [1..1000000, >= min, default 16000]");
+module_param_cb(hystart_min_rtt_divisor, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(hspp_min_rtt_divisor), 0644);
+MODULE_PARM_DESC(hystart_min_rtt_divisor,
+		 "HyStart++ MIN_RTT_DIVISOR [1..64, default 8]");
+module_param_cb(hystart_n_rtt_sample, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(hspp_n_rtt_sample), 0644);
+MODULE_PARM_DESC(hystart_n_rtt_sample,
+		 "HyStart++ N_RTT_SAMPLE, RTT samples per round [1..255, default 8]");
+module_param_cb(hystart_css_growth_divisor, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(hspp_css_growth_divisor), 0644);
+MODULE_PARM_DESC(hystart_css_growth_divisor,
+		 "HyStart++ CSS_GROWTH_DIVISOR [2..64, default 4]");
+module_param_cb(hystart_css_rounds, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(hspp_css_rounds), 0644);
+MODULE_PARM_DESC(hystart_css_rounds,
+		 "HyStart++ CSS_ROUNDS [1..255, default 5]");
+module_param_cb(recovery, &lens_param_recovery_ops,
+		LENS_PARAM_FIELD(recovery), 0644);
+MODULE_PARM_DESC(recovery,
+		 "fast recovery: newreno (RFC 5681+6582) or prr (RFC 9937) [default prr]");
+module_param_cb(initial_ssthresh, &lens_param_u32_ops,
+		LENS_PARAM_FIELD(initial_ssthresh), 0644);
+MODULE_PARM_DESC(initial_ssthresh,
+		 "initial ssthresh in segments, 0 = infinite [0 or 2..2147483647, default 0]");
 
 /* ------------------------------------------------------------------------
  * Reporting a decision of the core: counters and the tracepoint.
@@ -258,7 +276,7 @@ static void lens_report(struct sock *sk, const struct lens_decision *d)
 	if (d->cwnd_in == tcp_snd_cwnd(tp) && d->ssthresh_in == tp->snd_ssthresh)
 		return;
 	/* One event per change, attributed to the last step that made it. */
-	trace_lens_cwnd(sk, d, reasons ? fls(reasons) - 1 : LENS_REASON_CA,
+	trace_lens_cwnd(sk, d, d->reason,
 			tcp_snd_cwnd(tp), tp->snd_ssthresh, tp->srtt_us >> 3,
 			tcp_packets_in_flight(tp));
 }
@@ -300,6 +318,8 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 		ack->flags |= LENS_ACK_SAFE;
 	if (tcp_is_cwnd_limited(sk))
 		ack->flags |= LENS_ACK_CWND_LIMITED;
+	if (!tcp_is_sack(tp))
+		ack->flags |= LENS_ACK_NO_SACK;
 }
 
 /* Hand the core's window to the stack, and set the pacing rate. */
@@ -308,8 +328,7 @@ static void lens_apply(struct sock *sk, struct lens_sock *ls)
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 cwnd;
 
-	cwnd = lens_cc_linux_cwnd(&ls->cc, tp->packets_out,
-				  tcp_packets_in_flight(tp));
+	cwnd = lens_cc_linux_cwnd(&ls->cc, tp->packets_out, tp->sacked_out);
 	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, tp->snd_cwnd_clamp));
 	tp->snd_ssthresh = ls->cc.ssthresh;
 
@@ -438,6 +457,12 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 		return;
 	}
 	lens_apply(sk, ls);
+	/*
+	 * cong_control() follows for this same ACK: what it acked and SACKed
+	 * is already accounted for by the signal (NewReno's ssthresh + 3
+	 * includes the duplicate ACK that triggered it).
+	 */
+	lens_remember(sk, ls);
 	lens_report(sk, &d);
 }
 
