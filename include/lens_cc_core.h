@@ -144,6 +144,7 @@ enum lens_ss_exit {
 #define LENS_EV_RECOVERY_EXIT	0x04	/* fast recovery completed */
 #define LENS_EV_LOSS_EXIT	0x08	/* the RTO episode completed */
 #define LENS_EV_ECN_IGNORED	0x10	/* CE echo in an already cut window */
+#define LENS_EV_PARTIAL_ACK	0x20	/* a partial ACK in fast recovery */
 
 /*
  * What one call did. Every entry point that takes one fills it completely

@@ -819,8 +819,10 @@ static void lens_recovery_on_ack(struct lens_cc *cc,
 		lens_recovery_complete(cc, d);
 		return;
 	}
-	if (partial)
+	if (partial) {
 		lens_stat_inc(&cc->stats.partial_acks);
+		d->events |= LENS_EV_PARTIAL_ACK;
+	}
 	if (cc->flags & LENS_F_PRR)
 		lens_prr_on_ack(cc, ack, partial ? LENS_REASON_PARTIAL_ACK :
 			       LENS_REASON_RECOVERY_ACK, d);

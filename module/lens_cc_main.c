@@ -256,20 +256,15 @@ static const u8 lens_ss_exit_counter[LENS_SS_EXIT_NR] = {
 static void lens_report(struct sock *sk, const struct lens_decision *d)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 reasons = d->reasons;
 
 	if (d->ss_exit != LENS_SS_EXIT_NONE && d->ss_exit < LENS_SS_EXIT_NR)
 		lens_count(sk, lens_ss_exit_counter[d->ss_exit]);
 	if (d->events & LENS_EV_CSS_SPURIOUS)
 		lens_count(sk, LENS_CNT_CSS_SPURIOUS);
-	if (reasons & LENS_REASON_BIT(LENS_REASON_PARTIAL_ACK))
+	if (d->events & LENS_EV_PARTIAL_ACK)
 		lens_count(sk, LENS_CNT_PARTIAL_ACK);
-	if (reasons & LENS_REASON_BIT(LENS_REASON_FULL_ACK))
+	if (d->events & LENS_EV_RECOVERY_EXIT)
 		lens_count(sk, LENS_CNT_FULL_ACK);
-	if (reasons & LENS_REASON_BIT(LENS_REASON_UNDO))
-		lens_count(sk, LENS_CNT_UNDO);
-	if (reasons & LENS_REASON_BIT(LENS_REASON_ECN))
-		lens_count(sk, LENS_CNT_ECN);
 
 	if (!trace_lens_cwnd_enabled())
 		return;
@@ -452,6 +447,8 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 		break;
 	case TCP_CA_CWR:
 		lens_cc_on_ecn(&ls->cc, tp->snd_nxt, &d);
+		if (!(d.events & LENS_EV_ECN_IGNORED))
+			lens_count(sk, LENS_CNT_ECN);
 		break;
 	default:
 		return;
@@ -474,6 +471,7 @@ static u32 lens_undo_cwnd(struct sock *sk)
 	u32 cwnd;
 
 	cwnd = lens_cc_undo(&ls->cc, &d);
+	lens_count(sk, LENS_CNT_UNDO);
 	lens_report(sk, &d);
 	return max_t(u32, cwnd, 1);
 }

@@ -45,7 +45,6 @@ TRACE_EVENT(lens_cwnd,
 	TP_ARGS(sk, d, reason, cwnd, ssthresh, srtt_us, inflight),
 
 	TP_STRUCT__entry(
-		__field(u64, cookie)
 		__field(u16, family)
 		__field(u16, sport)
 		__field(u16, dport)
@@ -60,7 +59,6 @@ TRACE_EVENT(lens_cwnd,
 	),
 
 	TP_fast_assign(
-		__entry->cookie = atomic64_read(&sk->sk_cookie);
 		__entry->family = sk->sk_family;
 		__entry->sport = sk->sk_num;
 		__entry->dport = ntohs(sk->sk_dport);
@@ -74,8 +72,8 @@ TRACE_EVENT(lens_cwnd,
 		__entry->inflight = inflight;
 	),
 
-	TP_printk("sport=%u dport=%u cookie=%llu reason=%s phase=%s cwnd=%u->%u ssthresh=%u->%u srtt_us=%u inflight=%u",
-		  __entry->sport, __entry->dport, __entry->cookie,
+	TP_printk("family=%u sport=%u dport=%u reason=%s phase=%s cwnd=%u->%u ssthresh=%u->%u srtt_us=%u inflight=%u",
+		  __entry->family, __entry->sport, __entry->dport,
 		  __print_symbolic(__entry->reason, LENS_TRACE_REASONS),
 		  __print_symbolic(__entry->phase, LENS_TRACE_PHASES),
 		  __entry->cwnd_old, __entry->cwnd,

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcplens_obs_table.c - the observer's connection table.
+ *
+ * One entry (struct tcplens_conn, 128 bytes) per tracked endpoint, keyed
+ * by (netns, family, local address:port, remote address:port). "Local" is
+ * the endpoint on this host: the source of a packet at LOCAL_OUT, the
+ * destination at LOCAL_IN. A connection over loopback thus has two
+ * entries, one per socket, as ss(8) shows two. For forwarded traffic the
+ * responder (the side that received the first SYN; in mid-stream, the
+ * lower port) is taken as local, and the entry is marked forwarded.
+ *
+ * The hash table is global and namespaces are part of the key, as in
+ * nf_conntrack: one allocation sized to memory at load time (hashsize=)
+ * rather than one per namespace, which would be either too small for a
+ * busy host or too big for a thousand containers. A reader of one
+ * namespace skips the others' entries.
+ *
+ * Lookups walk a chain under RCU (the hooks run under rcu_read_lock()),
+ * then take the chain's lock (striped, tcplens_obs_locks[]) to update the
+ * entry and re-check that it was not unhashed meanwhile (the DEAD flag).
+ * Entries are freed with call_rcu(): plain RCU rather than
+ * SLAB_TYPESAFE_BY_RCU, because the rcu_head costs nothing here (it
+ * shares its bytes with the wheel node, which a dead entry no longer
+ * needs) and an entry's key then never changes under a reader, so there is
+ * no re-validation dance and no nulls markers.
+ *
+ * Bounded: at most max_tracked entries per namespace (sysctl; default
+ * scaled to memory). When full, a new connection evicts a victim sampled
+ * by the timing wheel (tcplens_obs_pick_victim(): the entries due soonest,
+ * lowest class first: CLOSED, TIME_WAIT, SYN_RECV, SYN_SENT, then the
+ * closing states); ESTABLISHED and CLOSE_WAIT entries are never evicted,
+ * the new connection is refused instead, like nf_conntrack's early_drop.
+ * A flood of spoofed SYNs therefore recycles SYN_RECV entries and never
+ * grows the table nor pushes out live connections.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/ip.h>
+
+#include "tcplens_obs.h"
+
+#define TCPLENS_LOCKS		1024	/* bucket lock stripes */
+#define TCPLENS_HASH_MIN	1024	/* smallest hash table */
+#define TCPLENS_HASH_MAX	(1U << 22)	/* largest hash table */
+/* Default table size: one bucket per 32 KiB of RAM (nf_conntrack: 16). */
+#define TCPLENS_HASH_RAM_SHIFT	15
+/* Default max_tracked: 1/256 of RAM in entries, within these bounds. */
+#define TCPLENS_MAX_RAM_SHIFT	8
+#define TCPLENS_MAX_MIN		4096
+#define TCPLENS_MAX_MAX		(1U << 22)
+
+/* A lookup key: the fields of struct tcplens_conn that identify it. */
+struct tcplens_key {
+	union tcplens_addr laddr;
+	union tcplens_addr raddr;
+	u16 lport;
+	u16 rport;
+	u8 family;
+};
+
+static struct kmem_cache *tcplens_conn_cache __read_mostly;
+static struct hlist_head *tcplens_hash __read_mostly;
+static u32 tcplens_hash_mask __read_mostly;
+static u32 tcplens_hash_seed __read_mostly;
+static spinlock_t tcplens_obs_locks[TCPLENS_LOCKS];
+
+/* hashsize= module parameter (tcplens_obs_main.c); 0: from RAM size */
+extern unsigned int tcplens_obs_hashsize;
+
+struct hlist_head *tcplens_obs_bucket(u32 i)
+{
+	return &tcplens_hash[i];
+}
+
+spinlock_t *tcplens_obs_bucket_lock(u32 i)
+{
+	return &tcplens_obs_locks[i % TCPLENS_LOCKS];
+}
+
+u32 tcplens_obs_table_buckets(void)
+{
+	return tcplens_hash_mask + 1;
+}
+
+unsigned int tcplens_obs_conn_size(void)
+{
+	return kmem_cache_size(tcplens_conn_cache);
+}
+
+u32 tcplens_obs_default_max(void)
+{
+	u64 n = ((u64)totalram_pages() << PAGE_SHIFT) >> TCPLENS_MAX_RAM_SHIFT;
+
+	return clamp_t(u64, div_u64(n, sizeof(struct tcplens_conn)),
+		       TCPLENS_MAX_MIN, TCPLENS_MAX_MAX);
+}
+
+static u32 tcplens_key_hash(const struct tcplens_obs_net *on,
+			    const struct tcplens_key *k)
+{
+	u32 w[10];
+
+	memcpy(&w[0], k->laddr.w, sizeof(k->laddr.w));
+	memcpy(&w[4], k->raddr.w, sizeof(k->raddr.w));
+	w[8] = (u32)k->lport << 16 | k->rport;
+	w[9] = k->family;
+	return jhash2(w, ARRAY_SIZE(w),
+		      tcplens_hash_seed ^ net_hash_mix(on->net)) &
+	       tcplens_hash_mask;
+}
+
+static void tcplens_key_of_conn(struct tcplens_key *k,
+				const struct tcplens_conn *c)
+{
+	k->laddr = c->laddr;
+	k->raddr = c->raddr;
+	k->lport = c->lport;
+	k->rport = c->rport;
+	k->family = c->family;
+}
+
+/* The key of the endpoint a packet travelling @dir belongs to. */
+static void tcplens_key_of_pkt(struct tcplens_key *k,
+			       const struct tcplens_pkt *pkt,
+			       enum tcplens_dir dir)
+{
+	bool out = dir == TCPLENS_DIR_OUT;
+
+	k->laddr = out ? pkt->saddr : pkt->daddr;
+	k->raddr = out ? pkt->daddr : pkt->saddr;
+	k->lport = out ? pkt->sport : pkt->dport;
+	k->rport = out ? pkt->dport : pkt->sport;
+	k->family = pkt->family;
+}
+
+static bool tcplens_key_match(const struct tcplens_conn *c,
+			      const struct tcplens_obs_net *on,
+			      const struct tcplens_key *k)
+{
+	return c->on == on && c->lport == k->lport && c->rport == k->rport &&
+	       c->family == k->family &&
+	       !memcmp(&c->laddr, &k->laddr, sizeof(k->laddr)) &&
+	       !memcmp(&c->raddr, &k->raddr, sizeof(k->raddr));
+}
+
+/* Under rcu_read_lock() or the bucket lock. May return a DEAD entry. */
+static struct tcplens_conn *tcplens_obs_lookup(struct tcplens_obs_net *on,
+					       const struct tcplens_key *k,
+					       u32 hash)
+{
+	struct tcplens_conn *c;
+
+	hlist_for_each_entry_rcu(c, &tcplens_hash[hash], hnode,
+				 lockdep_is_held(tcplens_obs_bucket_lock(hash)))
+		if (tcplens_key_match(c, on, k))
+			return c;
+	return NULL;
+}
+
+/* The port an anomaly of this pair is attributed to, see tcplens_anomaly.c */
+static u16 tcplens_obs_service(struct tcplens_obs_net *on, u16 lport,
+			       u16 rport, bool *remote)
+{
+	u32 lo, hi;
+
+	tcplens_obs_ephemeral_range(on, &lo, &hi);
+	*remote = lport >= lo && lport <= hi;
+	return *remote ? rport : lport;
+}
+
+u16 tcplens_obs_service_port(struct tcplens_obs_net *on,
+			     const struct tcplens_conn *c, bool *remote)
+{
+	return tcplens_obs_service(on, c->lport, c->rport, remote);
+}
+
+static void tcplens_sat_inc(u16 *v)
+{
+	if (*v != U16_MAX)
+		(*v)++;
+}
+
+/* What a segment's classification adds to the entry's counters. */
+static void tcplens_obs_count(struct tcplens_conn *c,
+			      const struct tcplens_pkt *pkt,
+			      enum tcplens_dir dir, u16 seg)
+{
+	if (seg & TCPLENS_SEG_RETRANS)
+		tcplens_sat_inc(&c->retrans);
+	if (seg & TCPLENS_SEG_ZERO_WIN)
+		tcplens_sat_inc(&c->zero_win);
+	if (seg & TCPLENS_SEG_WIN_PROBE)
+		tcplens_sat_inc(&c->win_probes);
+	if (seg & TCPLENS_SEG_KEEPALIVE)
+		tcplens_sat_inc(&c->keepalives);
+	if (pkt->flags & TCPLENS_TCP_RST)
+		tcplens_sat_inc(&c->rsts);
+	if ((pkt->flags & TCPLENS_TCP_SYN) && (pkt->opts & TCPLENS_OPT_MSS))
+		c->mss[dir] = pkt->mss;
+}
+
+static void tcplens_obs_state_delta(struct tcplens_obs_net *on,
+				    enum tcplens_state from,
+				    enum tcplens_state to)
+{
+	if (from != TCPLENS_STATE_NONE)
+		this_cpu_dec(on->stats->states[from]);
+	if (to != TCPLENS_STATE_NONE)
+		this_cpu_inc(on->stats->states[to]);
+}
+
+/*
+ * One segment through an entry found in the table. Returns false if the
+ * entry died meanwhile (the caller then starts a new one).
+ */
+static bool tcplens_obs_update(struct tcplens_obs_net *on,
+			       struct tcplens_conn *c, u32 hash,
+			       const struct tcplens_pkt *pkt,
+			       enum tcplens_dir dir)
+{
+	spinlock_t *lock = tcplens_obs_bucket_lock(hash);
+	enum tcplens_state old, new;
+	bool resched;
+	u16 seg;
+
+	spin_lock_bh(lock);
+	if (c->flags & TCPLENS_CONN_DEAD) {
+		spin_unlock_bh(lock);
+		return false;
+	}
+	old = c->state;
+	new = tcplens_fsm_input(old, &c->trk, dir, pkt, &seg);
+	tcplens_obs_count(c, pkt, dir, seg);
+	c->last_seen = (u32)jiffies;
+	if (new != old) {
+		c->state = new;
+		c->state_since = c->last_seen;
+		tcplens_obs_state_delta(on, old, new);
+	}
+	/*
+	 * The wheel is re-slotted lazily: a segment only moves last_seen,
+	 * and an entry whose deadline passes re-computes it. What can make
+	 * a deadline earlier or change an anomaly is re-evaluated at the
+	 * next tick: a state change, a counted entry (a segment may end its
+	 * anomaly) and a retransmitted SYN (connect_timeout).
+	 */
+	resched = new != old || READ_ONCE(c->anomaly) != TCPLENS_ANOM_NONE ||
+		  (old == TCPLENS_STATE_SYN_SENT && (seg & TCPLENS_SEG_RETRANS));
+	spin_unlock_bh(lock);
+
+	if (resched)
+		tcplens_obs_schedule_soon(on, c);
+	return true;
+}
+
+/*
+ * Make room for one more entry. Evicts a victim if the namespace is at
+ * max_tracked; false if there is none to evict (the table is full of
+ * entries that are never evicted).
+ */
+static bool tcplens_obs_reserve(struct tcplens_obs_net *on)
+{
+	u32 max = READ_ONCE(on->tun[TCPLENS_TUN_MAX_TRACKED]);
+	struct tcplens_conn *victim;
+	bool freed = false;
+
+	if (atomic_inc_return(&on->count) <= max)
+		return true;
+	atomic_dec(&on->count);
+
+	spin_lock_bh(&on->tlock);
+	victim = tcplens_obs_pick_victim(on);
+	if (victim)
+		freed = tcplens_obs_kill(on, victim, TCPLENS_KILL_EVICT);
+	spin_unlock_bh(&on->tlock);
+	if (freed) {
+		this_cpu_inc(on->stats->evicted);
+		if (atomic_inc_return(&on->count) <= max)
+			return true;
+		atomic_dec(&on->count);
+	}
+	this_cpu_inc(on->stats->refused);
+	return false;
+}
+
+/* A segment of an endpoint not in the table: start tracking it. */
+static void tcplens_obs_create(struct tcplens_obs_net *on,
+			       const struct tcplens_key *k, u32 hash,
+			       const struct tcplens_pkt *pkt,
+			       enum tcplens_dir dir, bool fwd)
+{
+	spinlock_t *lock = tcplens_obs_bucket_lock(hash);
+	struct tcplens_seq_track trk = {};
+	struct tcplens_conn *c, *old;
+	enum tcplens_state state;
+	u16 seg;
+
+	/* only what opens or shows a connection makes an entry: no RST */
+	state = tcplens_fsm_input(TCPLENS_STATE_NONE, &trk, dir, pkt, &seg);
+	if (state == TCPLENS_STATE_NONE)
+		return;
+	if (!tcplens_obs_reserve(on))
+		return;
+	c = kmem_cache_zalloc(tcplens_conn_cache, GFP_ATOMIC);
+	if (!c) {
+		atomic_dec(&on->count);
+		this_cpu_inc(on->stats->alloc_failed);
+		return;
+	}
+	c->on = on;
+	c->laddr = k->laddr;
+	c->raddr = k->raddr;
+	c->lport = k->lport;
+	c->rport = k->rport;
+	c->family = k->family;
+	c->state = state;
+	c->flags = fwd ? TCPLENS_CONN_FWD : 0;
+	c->trk = trk;
+	c->state_since = (u32)jiffies;
+	c->last_seen = c->state_since;
+	tcplens_obs_count(c, pkt, dir, seg);
+
+	spin_lock_bh(lock);
+	old = tcplens_obs_lookup(on, k, hash);
+	if (old && !(old->flags & TCPLENS_CONN_DEAD)) {
+		/* another CPU created it first: use that one */
+		spin_unlock_bh(lock);
+		kmem_cache_free(tcplens_conn_cache, c);
+		atomic_dec(&on->count);
+		tcplens_obs_update(on, old, hash, pkt, dir);
+		return;
+	}
+	hlist_add_head_rcu(&c->hnode, &tcplens_hash[hash]);
+	tcplens_obs_state_delta(on, TCPLENS_STATE_NONE, state);
+	spin_unlock_bh(lock);
+
+	this_cpu_inc(on->stats->created);
+	tcplens_obs_schedule_soon(on, c);
+}
+
+/* An RST counts toward its port's rate whether or not it is tracked. */
+static void tcplens_obs_rst(struct tcplens_obs_net *on,
+			    const struct tcplens_key *k)
+{
+	bool remote;
+	u16 port = tcplens_obs_service(on, k->lport, k->rport, &remote);
+
+	tcplens_obs_rst_event(on, k->family, remote ? 0 : port);
+}
+
+void tcplens_obs_segment(struct tcplens_obs_net *on,
+			 const struct tcplens_pkt *pkt, enum tcplens_dir dir,
+			 bool fwd)
+{
+	struct tcplens_conn *c;
+	struct tcplens_key k;
+	u32 hash;
+
+	tcplens_key_of_pkt(&k, pkt, dir);
+	hash = tcplens_key_hash(on, &k);
+	if (pkt->flags & TCPLENS_TCP_RST)
+		tcplens_obs_rst(on, &k);
+	c = tcplens_obs_lookup(on, &k, hash);
+	if (c && tcplens_obs_update(on, c, hash, pkt, dir))
+		return;
+	tcplens_obs_create(on, &k, hash, pkt, dir, fwd);
+}
+
+void tcplens_obs_forward(struct tcplens_obs_net *on,
+			 const struct tcplens_pkt *pkt)
+{
+	u8 syn = pkt->flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_ACK);
+	enum tcplens_dir dir;
+	struct tcplens_key k;
+
+	/* an entry either way: the receiver of the first SYN is "local" */
+	for (dir = TCPLENS_DIR_OUT; dir < TCPLENS_DIR_COUNT; dir++) {
+		tcplens_key_of_pkt(&k, pkt, dir);
+		if (tcplens_obs_lookup(on, &k, tcplens_key_hash(on, &k))) {
+			tcplens_obs_segment(on, pkt, dir, true);
+			return;
+		}
+	}
+	if (syn == TCPLENS_TCP_SYN)
+		dir = TCPLENS_DIR_IN;		/* to the responder */
+	else if (syn == (TCPLENS_TCP_SYN | TCPLENS_TCP_ACK))
+		dir = TCPLENS_DIR_OUT;		/* from the responder */
+	else
+		dir = pkt->dport <= pkt->sport ? TCPLENS_DIR_IN :
+						 TCPLENS_DIR_OUT;
+	tcplens_obs_segment(on, pkt, dir, true);
+}
+
+static void tcplens_obs_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(tcplens_conn_cache,
+			container_of(head, struct tcplens_conn, rcu));
+}
+
+/*
+ * Remove @c from the table and free it after a grace period. Called with
+ * on->tlock held (BH off). False if it was removed already.
+ */
+bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
+		      enum tcplens_obs_kill why)
+{
+	struct tcplens_key k;
+	enum tcplens_state state;
+	spinlock_t *lock;
+
+	lockdep_assert_held(&on->tlock);
+	tcplens_key_of_conn(&k, c);
+	lock = tcplens_obs_bucket_lock(tcplens_key_hash(on, &k));
+
+	spin_lock(lock);
+	if (c->flags & TCPLENS_CONN_DEAD) {
+		spin_unlock(lock);
+		return false;
+	}
+	c->flags |= TCPLENS_CONN_DEAD;
+	hlist_del_rcu(&c->hnode);
+	state = c->state;
+	spin_unlock(lock);
+
+	tcplens_obs_state_delta(on, state, TCPLENS_STATE_NONE);
+	tcplens_wheel_cancel(&on->wheel, &c->wnode);
+	tcplens_obs_anom_account(on, c, TCPLENS_ANOM_NONE, 0);
+	on->killed[why]++;
+	atomic_dec(&on->count);
+	/* the wheel is done with c->wnode: its bytes become the rcu_head */
+	call_rcu(&c->rcu, tcplens_obs_conn_free_rcu);
+	return true;
+}
+
+/* Namespace exit, hooks and tick stopped: free every entry of @on. */
+void tcplens_obs_flush(struct tcplens_obs_net *on)
+{
+	struct tcplens_conn *c;
+	u32 i;
+
+	for (i = 0; i <= tcplens_hash_mask; i++) {
+		if (hlist_empty(&tcplens_hash[i]))
+			continue;
+		spin_lock_bh(&on->tlock);
+		rcu_read_lock();
+		/* hlist_del_rcu() keeps ->next: the walk may go on */
+		hlist_for_each_entry_rcu(c, &tcplens_hash[i], hnode)
+			if (c->on == on)
+				tcplens_obs_kill(on, c, TCPLENS_KILL_FLUSH);
+		rcu_read_unlock();
+		spin_unlock_bh(&on->tlock);
+		if (!(i % TCPLENS_LOCKS))
+			cond_resched();
+	}
+}
+
+int tcplens_obs_table_init(void)
+{
+	u32 n = tcplens_obs_hashsize, i;
+
+	BUILD_BUG_ON(sizeof(struct tcplens_conn) > TCPLENS_CONN_MAX_SIZE);
+
+	if (!n)
+		n = ((u64)totalram_pages() << PAGE_SHIFT) >>
+		    TCPLENS_HASH_RAM_SHIFT;
+	n = roundup_pow_of_two(clamp_t(u32, n, TCPLENS_HASH_MIN,
+				       TCPLENS_HASH_MAX));
+	tcplens_obs_hashsize = n;
+	tcplens_hash_mask = n - 1;
+	get_random_bytes(&tcplens_hash_seed, sizeof(tcplens_hash_seed));
+	for (i = 0; i < TCPLENS_LOCKS; i++)
+		spin_lock_init(&tcplens_obs_locks[i]);
+
+	tcplens_hash = kvcalloc(n, sizeof(*tcplens_hash), GFP_KERNEL);
+	if (!tcplens_hash)
+		return -ENOMEM;
+	/* no SLAB_HWCACHE_ALIGN: 128 bytes are two cache lines already */
+	tcplens_conn_cache = kmem_cache_create("tcplens_conn",
+					       sizeof(struct tcplens_conn), 0,
+					       0, NULL);
+	if (!tcplens_conn_cache) {
+		kvfree(tcplens_hash);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tcplens_obs_table_exit(void)
+{
+	/* every namespace was flushed: wait for their call_rcu()s */
+	rcu_barrier();
+	kmem_cache_destroy(tcplens_conn_cache);
+	kvfree(tcplens_hash);
+}
