@@ -5,6 +5,7 @@
 #   make                   build the modules for the running kernel
 #   make KDIR=<build dir>  ... or for another kernel
 #   sudo make install      modules_install (extra/) + depmod
+#   sudo make dkms-install register with DKMS (rebuilt for new kernels)
 #   make demo              boot a VM, load everything, show it working
 #   make check             every test: KUnit + selftests on 3 kernels
 #   make kunit | selftests | style | bench
@@ -29,7 +30,11 @@ TESTS ?=
 
 CHECK_ARGS := $(if $(KERNELS),--kernels "$(KERNELS)") $(if $(TESTS),--tests "$(TESTS)")
 
-.PHONY: all modules install uninstall clean demo check kunit selftests style bench setup
+VERSION := $(shell git describe --tags --always 2>/dev/null || echo 0.1)
+DKMS_SRC := /usr/src/tcplens-$(VERSION)
+
+.PHONY: all modules install uninstall clean demo check kunit selftests style bench setup \
+	dkms-install dkms-uninstall
 
 all: modules
 
@@ -44,6 +49,21 @@ install:
 uninstall:
 	rm -f $(foreach m,$(MODULES),$(wildcard $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/$(m).ko*))
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
+
+# DKMS: the sources (no tests) under /usr/src, rebuilt for each new kernel.
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild include module $(DKMS_SRC)/
+	rm -rf $(DKMS_SRC)/module/tests
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	dkms add -m tcplens -v $(VERSION)
+	dkms build -m tcplens -v $(VERSION)
+	dkms install -m tcplens -v $(VERSION)
+
+dkms-uninstall:
+	dkms remove -m tcplens -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
