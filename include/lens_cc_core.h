@@ -101,6 +101,26 @@ struct lens_params {
 	u32 initial_ssthresh;		/* segments; 0: infinite */
 };
 
+/*
+ * The default parameters, as an initializer (the module needs them before
+ * its init runs, when module parameters are parsed). PRR is the default
+ * recovery: with the same ssthresh, RFC 9937 keeps the ACK clock running
+ * through recovery and leaves it with cwnd at ssthresh, where NewReno sends
+ * nothing for half a window and then bursts (numbers: scripts/bench).
+ */
+#define LENS_PARAMS_DEFAULT {						\
+	.abc_limit = LENS_ABC_LIMIT_DEFAULT,				\
+	.hystart = 1,							\
+	.hspp_min_rtt_thresh_us = LENS_HSPP_MIN_RTT_THRESH_US,		\
+	.hspp_max_rtt_thresh_us = LENS_HSPP_MAX_RTT_THRESH_US,		\
+	.hspp_min_rtt_divisor = LENS_HSPP_MIN_RTT_DIVISOR,		\
+	.hspp_n_rtt_sample = LENS_HSPP_N_RTT_SAMPLE,			\
+	.hspp_css_growth_divisor = LENS_HSPP_CSS_GROWTH_DIVISOR,	\
+	.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,			\
+	.recovery = LENS_RECOVERY_PRR,					\
+	.initial_ssthresh = 0,						\
+}
+
 /* Where the connection is. Stored in lens_cc.phase. */
 enum lens_phase {
 	LENS_PHASE_SS,		/* slow start, RFC 5681 3.1 with RFC 3465 ABC */

@@ -177,18 +177,7 @@ static void lens_resume_open_phase(struct lens_cc *cc)
  */
 void lens_params_default(struct lens_params *p)
 {
-	*p = (struct lens_params) {
-		.abc_limit = LENS_ABC_LIMIT_DEFAULT,
-		.hystart = 1,
-		.hspp_min_rtt_thresh_us = LENS_HSPP_MIN_RTT_THRESH_US,
-		.hspp_max_rtt_thresh_us = LENS_HSPP_MAX_RTT_THRESH_US,
-		.hspp_min_rtt_divisor = LENS_HSPP_MIN_RTT_DIVISOR,
-		.hspp_n_rtt_sample = LENS_HSPP_N_RTT_SAMPLE,
-		.hspp_css_growth_divisor = LENS_HSPP_CSS_GROWTH_DIVISOR,
-		.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,
-		.recovery = LENS_RECOVERY_PRR,
-		.initial_ssthresh = 0,
-	};
+	*p = (struct lens_params)LENS_PARAMS_DEFAULT;
 }
 
 /* True if @v lies in [@lo, @hi]. */

@@ -58,25 +58,7 @@ DEFINE_SPINLOCK(lens_conns_lock);
  * core (lens_params_check()) and refused with -EINVAL when out of range.
  */
 
-static struct lens_params lens_params_boot = {
-	.abc_limit = LENS_ABC_LIMIT_DEFAULT,
-	.hystart = 1,
-	.hspp_min_rtt_thresh_us = LENS_HSPP_MIN_RTT_THRESH_US,
-	.hspp_max_rtt_thresh_us = LENS_HSPP_MAX_RTT_THRESH_US,
-	.hspp_min_rtt_divisor = LENS_HSPP_MIN_RTT_DIVISOR,
-	.hspp_n_rtt_sample = LENS_HSPP_N_RTT_SAMPLE,
-	.hspp_css_growth_divisor = LENS_HSPP_CSS_GROWTH_DIVISOR,
-	.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,
-	/*
-	 * PRR by default: with the same ssthresh, RFC 9937 keeps the ACK
-	 * clock running through recovery and ends it with cwnd close to
-	 * ssthresh, where NewReno sends nothing for half a window and then
-	 * bursts. On the 1%-loss benchmark path (scripts/bench) this gives
-	 * PRR the higher goodput and fewer RTOs; see the README.
-	 */
-	.recovery = LENS_RECOVERY_PRR,
-	.initial_ssthresh = 0,
-};
+static struct lens_params lens_params_boot = LENS_PARAMS_DEFAULT;
 
 static struct lens_params __rcu *lens_params_cur = RCU_INITIALIZER(&lens_params_boot);
 static DEFINE_MUTEX(lens_params_mutex);

@@ -3,7 +3,7 @@
  * lens_cc_core_vectors.h - test vectors and scenario drivers for the lens
  * congestion-control core, shared by the KUnit suites
  * (module/tests/lens_cc_core_kunit.c) and the host runner
- * (selftests/fuzz/lens_cc_core_host_test.c).
+ * (selftests/fuzz/kunit_host_runner.c).
  *
  * The drivers only compute: they feed the core a scripted connection and
  * report what it did; each test framework compares with its own

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lens_cc_core_host_test - runs the KUnit suites of the lens
- * congestion-control core (module/tests/lens_cc_core_kunit.c) in userspace.
+ * kunit_host_runner - runs KUnit suites of the pure cores in userspace.
  *
- * The suites are the kernel's very file, built against kunit_shim/ (see
- * tcplens_core_host_test.c, which does the same for the observer's cores),
- * and so is the core it includes. A parametrized case runs once per
- * parameter, each run its own TAP test point "suite.case/parameter". The
- * run ends with a "N passed, N failed" line; the exit status is 1 if a case
- * failed or none ran.
+ * The suites are the kernel's very files (module/tests/<core>_kunit.c, which
+ * include the core they test), built against kunit_shim/, which maps the
+ * KUnit API onto this runner; each file registers its suites from a
+ * constructor. The Makefile links one binary per component. A
+ * parametrized case runs once per parameter, each run its own TAP test
+ * point "suite.case/parameter". The run ends with a "NAME: N passed, N
+ * failed" line; the exit status is 1 if a case failed or none ran.
  *
- *   lens_cc_core_host_test [substring]   run the test points whose name
- *                                        contains it
+ *   <binary> [substring]   run the test points whose name contains it
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +19,7 @@
 
 #include "kunit/test.h"
 
-#define MAX_SUITES 16	/* registry size; lens_cc_core_kunit.c has 6 */
+#define MAX_SUITES 64	/* registry size; every component fits */
 
 static struct kunit_suite *suites[MAX_SUITES];
 static size_t nsuites;
@@ -118,6 +117,7 @@ static void run_case(struct kunit_suite *suite, struct kunit_case *kc,
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	struct kunit_case *kc;
 	size_t i;
 
@@ -126,6 +126,6 @@ int main(int argc, char **argv)
 		for (kc = suites[i]->test_cases; kc->run_case; kc++)
 			run_case(suites[i], kc, filter);
 	printf("1..%u\n", passed + failed);
-	printf("lens_cc_core: %u passed, %u failed\n", passed, failed);
+	printf("%s: %u passed, %u failed\n", name, passed, failed);
 	return failed || !(passed + failed) ? 1 : 0;
 }
