@@ -64,6 +64,14 @@ run() {
 	"$@"
 }
 
+# run_nested PROGRAM [ARGS...]: run a TAP-printing program (a kselftest
+# harness binary) inside this test; its lines become "# " diagnostics.
+run_nested() {
+	echo "# + $*"
+	"$@" 2>&1 | sed 's/^/# /'
+	return "${PIPESTATUS[0]}"
+}
+
 need_root() { [ "$(id -u)" = 0 ] || skip_all "must be root"; }
 
 need_cmd() {
