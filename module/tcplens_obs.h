@@ -92,6 +92,7 @@ enum tcplens_obs_kill {
 	TCPLENS_KILL_TIME_WAIT,		/* TIME_WAIT ran its 2MSL */
 	TCPLENS_KILL_IDLE,		/* no segment for gc_*_ms */
 	TCPLENS_KILL_EVICT,		/* evicted for a new entry */
+	TCPLENS_KILL_FLUSH,		/* namespace exit */
 	TCPLENS_KILL_COUNT
 };
 
@@ -110,9 +111,9 @@ enum tcplens_obs_tun {
 #define TCPLENS_RST_PROBE	4	/* slots probed per port */
 
 struct tcplens_rst_slot {
-	u16 port;		/* local (service) port */
-	u8 family;		/* 4 or 6 */
-	u8 used;		/* counts this window or the last */
+	u16 port;		/* service port */
+	u8 family;		/* 4 or 6; 0: slot unused */
+	bool remote;		/* @port is the remote side's */
 	u32 cur;		/* RSTs in the current window */
 	u32 last;		/* RSTs in the last complete window */
 };
@@ -160,6 +161,10 @@ struct tcplens_obs_net {
 	struct tcplens_rst_slot rst[TCPLENS_RST_SLOTS];
 };
 
+/* Anomaly record hash of a namespace. */
+#define TCPLENS_AREC_BITS	8
+#define TCPLENS_AREC_BUCKETS	BIT(TCPLENS_AREC_BITS)
+
 /* An anomaly record: a group of connections, or a port's RST rate. */
 struct tcplens_anom_rec {
 	struct hlist_node node;			/* in on->arec */
@@ -179,6 +184,7 @@ struct tcplens_anom_rec {
 /* Module parameters (tcplens_obs_main.c), fixed after load. */
 extern unsigned int tcplens_obs_tick_ms;
 extern unsigned int tcplens_obs_wheel_slots;
+extern unsigned int tcplens_obs_hashsize;
 
 /* tcplens_obs_main.c */
 struct tcplens_obs_net *tcplens_obs_net(const struct net *net);
@@ -204,10 +210,26 @@ struct hlist_head *tcplens_obs_bucket(u32 i);
 spinlock_t *tcplens_obs_bucket_lock(u32 i);
 u16 tcplens_obs_service_port(struct tcplens_obs_net *on,
 			     const struct tcplens_conn *c, bool *remote);
+bool tcplens_obs_port_ephemeral(struct tcplens_obs_net *on, u16 port);
+
+/* A consistent copy of what the tick needs of an entry. */
+struct tcplens_obs_snap {
+	u8 state;		/* enum tcplens_state */
+	bool dead;		/* unhashed */
+	bool answered;		/* local SYN / SYN+ACK seen */
+	u16 retrans;		/* retransmissions */
+	u32 state_since;	/* jiffies */
+	u32 last_seen;		/* jiffies */
+};
+
+void tcplens_obs_snapshot(struct tcplens_obs_net *on,
+			  const struct tcplens_conn *c,
+			  struct tcplens_obs_snap *s);
 
 /* tcplens_obs_timer.c */
 int tcplens_obs_timer_init(struct tcplens_obs_net *on);
 void tcplens_obs_timer_exit(struct tcplens_obs_net *on);
+void tcplens_obs_timer_free(struct tcplens_obs_net *on);
 void tcplens_obs_schedule_soon(struct tcplens_obs_net *on,
 			       struct tcplens_conn *c);
 void tcplens_obs_kick(struct tcplens_obs_net *on);
@@ -221,7 +243,9 @@ void tcplens_obs_anom_account(struct tcplens_obs_net *on,
 			      struct tcplens_conn *c,
 			      enum tcplens_anomaly_kind kind, u32 since);
 void tcplens_obs_anom_rescan(struct tcplens_obs_net *on);
-void tcplens_obs_rst_event(struct tcplens_obs_net *on, u8 family, u16 port);
+void tcplens_obs_anom_refresh(struct tcplens_obs_net *on);
+void tcplens_obs_rst_event(struct tcplens_obs_net *on, u8 family, u16 port,
+			   bool remote);
 void tcplens_obs_rst_window(struct tcplens_obs_net *on);
 bool tcplens_obs_anom_busy(struct tcplens_obs_net *on);
 

@@ -47,13 +47,13 @@
 
 #define TCPLENS_LOCKS		1024	/* bucket lock stripes */
 #define TCPLENS_HASH_MIN	1024	/* smallest hash table */
-#define TCPLENS_HASH_MAX	(1U << 22)	/* largest hash table */
+#define TCPLENS_HASH_MAX	BIT(22)	/* largest hash table */
 /* Default table size: one bucket per 32 KiB of RAM (nf_conntrack: 16). */
 #define TCPLENS_HASH_RAM_SHIFT	15
 /* Default max_tracked: 1/256 of RAM in entries, within these bounds. */
 #define TCPLENS_MAX_RAM_SHIFT	8
 #define TCPLENS_MAX_MIN		4096
-#define TCPLENS_MAX_MAX		(1U << 22)
+#define TCPLENS_MAX_MAX		BIT(22)
 
 /* A lookup key: the fields of struct tcplens_conn that identify it. */
 struct tcplens_key {
@@ -69,9 +69,6 @@ static struct hlist_head *tcplens_hash __read_mostly;
 static u32 tcplens_hash_mask __read_mostly;
 static u32 tcplens_hash_seed __read_mostly;
 static spinlock_t tcplens_obs_locks[TCPLENS_LOCKS];
-
-/* hashsize= module parameter (tcplens_obs_main.c); 0: from RAM size */
-extern unsigned int tcplens_obs_hashsize;
 
 struct hlist_head *tcplens_obs_bucket(u32 i)
 {
@@ -167,10 +164,7 @@ static struct tcplens_conn *tcplens_obs_lookup(struct tcplens_obs_net *on,
 static u16 tcplens_obs_service(struct tcplens_obs_net *on, u16 lport,
 			       u16 rport, bool *remote)
 {
-	u32 lo, hi;
-
-	tcplens_obs_ephemeral_range(on, &lo, &hi);
-	*remote = lport >= lo && lport <= hi;
+	*remote = tcplens_obs_port_ephemeral(on, lport);
 	return *remote ? rport : lport;
 }
 
@@ -178,6 +172,33 @@ u16 tcplens_obs_service_port(struct tcplens_obs_net *on,
 			     const struct tcplens_conn *c, bool *remote)
 {
 	return tcplens_obs_service(on, c->lport, c->rport, remote);
+}
+
+bool tcplens_obs_port_ephemeral(struct tcplens_obs_net *on, u16 port)
+{
+	u32 lo, hi;
+
+	tcplens_obs_ephemeral_range(on, &lo, &hi);
+	return port >= lo && port <= hi;
+}
+
+void tcplens_obs_snapshot(struct tcplens_obs_net *on,
+			  const struct tcplens_conn *c,
+			  struct tcplens_obs_snap *s)
+{
+	struct tcplens_key k;
+	spinlock_t *lock;	/* the entry's bucket lock */
+
+	tcplens_key_of_conn(&k, c);
+	lock = tcplens_obs_bucket_lock(tcplens_key_hash(on, &k));
+	spin_lock_bh(lock);
+	s->state = c->state;
+	s->dead = c->flags & TCPLENS_CONN_DEAD;
+	s->answered = c->trk.flags[TCPLENS_DIR_OUT] & TCPLENS_TRK_SYN;
+	s->retrans = c->retrans;
+	s->state_since = c->state_since;
+	s->last_seen = c->last_seen;
+	spin_unlock_bh(lock);
 }
 
 static void tcplens_sat_inc(u16 *v)
@@ -216,6 +237,25 @@ static void tcplens_obs_state_delta(struct tcplens_obs_net *on,
 }
 
 /*
+ * The state machine takes a SYN to a TIME_WAIT pair as a reopen (SYN_RECV).
+ * When Linux refuses it (no listener, or an old sequence) the TIME_WAIT
+ * socket answers with a bare ACK instead of a SYN+ACK, which no request
+ * socket ever sends; the connecting side then resets, and that RST ends
+ * the TIME_WAIT (tcp_rfc1337 = 0) but fails the observer's sequence check,
+ * the tracker having started over with the SYN. Take the bare ACK as the
+ * end of the pair, rather than keep a SYN_RECV that ss never shows.
+ */
+static bool tcplens_obs_refused_reopen(const struct tcplens_conn *c,
+				       enum tcplens_state new,
+				       enum tcplens_dir dir,
+				       const struct tcplens_pkt *pkt)
+{
+	return new == TCPLENS_STATE_SYN_RECV && dir == TCPLENS_DIR_OUT &&
+	       !(pkt->flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_RST)) &&
+	       !(c->trk.flags[TCPLENS_DIR_OUT] & TCPLENS_TRK_SYN);
+}
+
+/*
  * One segment through an entry found in the table. Returns false if the
  * entry died meanwhile (the caller then starts a new one).
  */
@@ -236,6 +276,8 @@ static bool tcplens_obs_update(struct tcplens_obs_net *on,
 	}
 	old = c->state;
 	new = tcplens_fsm_input(old, &c->trk, dir, pkt, &seg);
+	if (tcplens_obs_refused_reopen(c, new, dir, pkt))
+		new = TCPLENS_STATE_CLOSED;
 	tcplens_obs_count(c, pkt, dir, seg);
 	c->last_seen = (u32)jiffies;
 	if (new != old) {
@@ -351,7 +393,7 @@ static void tcplens_obs_rst(struct tcplens_obs_net *on,
 	bool remote;
 	u16 port = tcplens_obs_service(on, k->lport, k->rport, &remote);
 
-	tcplens_obs_rst_event(on, k->family, remote ? 0 : port);
+	tcplens_obs_rst_event(on, k->family, port, remote);
 }
 
 void tcplens_obs_segment(struct tcplens_obs_net *on,
@@ -412,7 +454,7 @@ bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
 {
 	struct tcplens_key k;
 	enum tcplens_state state;
-	spinlock_t *lock;
+	spinlock_t *lock;	/* the entry's bucket lock */
 
 	lockdep_assert_held(&on->tlock);
 	tcplens_key_of_conn(&k, c);

@@ -141,3 +141,96 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# ---------------------------------------------------------------------------
+# topo3: the path of the congestion-control tests and of scripts/bench,
+# three namespaces in a line (names chosen by the caller):
+#
+#   +-------------+      +--------------------------------+      +-------------+
+#   | sender S    |      | router R (ip_forward)          |      | receiver D  |
+#   |   10.98.1.1 s0 --- r0 10.98.1.2        10.98.2.1 r1 --- d0 10.98.2.2   |
+#   +-------------+ veth | r0 egress: netem delay (RTT)   | veth +-------------+
+#                        | r1 egress: netem rate, loss,   |
+#                        |   limit = the bottleneck buffer|
+#                        +--------------------------------+
+#
+# Data flows S -> D. Both qdiscs are on the router; the delay is put on the
+# ACKs' way back rather than next to the rate because netem, given both a
+# rate and a delay, counts a packet's queueing time as part of its delay: a
+# standing queue would not lengthen the RTT until it outgrew the delay, and
+# HyStart++ could not see it. Split this way the RTT is the delay plus the
+# queueing at r1, and r1's netem limit is the buffer, in packets.
+# Segmentation offloads are off on s0, so that netem sees (and drops) wire
+# segments, not 64 KB aggregates; the sender keeps no TCP metrics, so that
+# every connection starts from the same slow start.
+
+TOPO3_S_ADDR=10.98.1.1
+TOPO3_D_ADDR=10.98.2.2
+
+# topo3_create S R D: create and wire the three namespaces (unshaped).
+topo3_create() {
+	TOPO3_S=$1 TOPO3_R=$2 TOPO3_D=$3
+	netns_add "$1" "$2" "$3" || return 1
+	run ip link add s0 netns "$1" type veth peer name r0 netns "$2" &&
+	run ip link add r1 netns "$2" type veth peer name d0 netns "$3" &&
+	run ip -n "$1" addr add "$TOPO3_S_ADDR/24" dev s0 &&
+	run ip -n "$2" addr add 10.98.1.2/24 dev r0 &&
+	run ip -n "$2" addr add 10.98.2.1/24 dev r1 &&
+	run ip -n "$3" addr add "$TOPO3_D_ADDR/24" dev d0 &&
+	ip -n "$1" link set s0 up && ip -n "$2" link set r0 up &&
+	ip -n "$2" link set r1 up && ip -n "$3" link set d0 up &&
+	run ip -n "$1" route add default via 10.98.1.2 &&
+	run ip -n "$3" route add default via 10.98.2.1 &&
+	ip netns exec "$2" sysctl -qw net.ipv4.ip_forward=1 &&
+	run ip netns exec "$1" ethtool -K s0 tso off gso off >/dev/null &&
+	ip netns exec "$1" sysctl -qw net.ipv4.tcp_no_metrics_save=1 \
+		net.ipv4.tcp_wmem="4096 131072 16777216" &&
+	ip netns exec "$3" sysctl -qw net.ipv4.tcp_rmem="4096 131072 16777216"
+}
+
+# topo3_bdp_pkts MBIT RTT_MS: one bandwidth-delay product in full-size
+# frames (1514 bytes on the wire, as netem counts them), rounded up.
+topo3_bdp_pkts() {
+	echo $((($1 * 1000 * $2 / 8 + 1513) / 1514))
+}
+
+# topo3_path RATE RTT LIMIT LOSS: shape the path, e.g. 50mbit 40ms 166 1%.
+# LIMIT is the bottleneck buffer in packets; LOSS is random and applies to
+# the data direction only.
+topo3_path() {
+	run tc -n "$TOPO3_R" qdisc replace dev r1 root netem rate "$1" \
+		limit "$3" loss "$4" &&
+	run tc -n "$TOPO3_R" qdisc replace dev r0 root netem delay "$2" \
+		limit 100000
+}
+
+# topo3_iperf_server PORT...: iperf3 servers in D (stopped by netns_cleanup).
+topo3_iperf_server() {
+	local p
+	for p in "$@"; do
+		run ip netns exec "$TOPO3_D" iperf3 -s -D -p "$p" \
+			--logfile "/tmp/topo3-iperf-$TOPO3_D-$p.log" || return 1
+		wait_for 5 eval "ip netns exec $TOPO3_D ss -Htln 'sport = :$p' | grep -q ." ||
+			return 1
+	done
+}
+
+# topo3_retrans: the sender namespace's TcpRetransSegs counter.
+topo3_retrans() {
+	ip netns exec "$TOPO3_S" nstat -saz TcpRetransSegs |
+		awk '$1 == "TcpRetransSegs" { print $2 }'
+}
+
+# tcplens_rmmod_busy MODULE: rmmod must fail with EBUSY ("in use") and
+# leave the module loaded.
+tcplens_rmmod_busy() {
+	local err
+	err=$(rmmod "$1" 2>&1) && return 1
+	echo "# rmmod said: $err"
+	tcplens_loaded "$1" && grep -qi "in use" <<<"$err"
+}
+
+# median N...: the median of integers (the lower middle for an even count).
+median() {
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}

@@ -73,13 +73,8 @@ check "every /proc/net/tcplens file reads, in both namespaces" \
 
 # rmmod must be refused while lens is in use: first as a namespace's
 # default, then by one open socket.
-rmmod_busy() {
-	local err
-	err=$(rmmod tcp_lens 2>&1) && return 1
-	echo "# rmmod said: $err"
-	tcplens_loaded tcp_lens && grep -qi "in use" <<<"$err"
-}
-check "rmmod tcp_lens fails (EBUSY) while lens is a namespace's default" rmmod_busy
+check "rmmod tcp_lens fails (EBUSY) while lens is a namespace's default" \
+	tcplens_rmmod_busy tcp_lens
 run ip netns exec "$A" sysctl -qw net.ipv4.tcp_congestion_control=reno
 
 ip netns exec "$A" python3 -c '
@@ -92,7 +87,8 @@ time.sleep(60)  # tl-smoke-hold
 ' >/tmp/tl-smoke-hold.out 2>&1 &
 holder=$!
 wait_for 10 grep -q ready /tmp/tl-smoke-hold.out
-check "rmmod tcp_lens fails (EBUSY) while a socket uses lens" rmmod_busy
+check "rmmod tcp_lens fails (EBUSY) while a socket uses lens" \
+	tcplens_rmmod_busy tcp_lens
 kill "$holder"
 wait "$holder" 2>/dev/null
 wait_for 10 test "$(cat /sys/module/tcp_lens/refcnt 2>/dev/null)" = 0

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcplens_obs_timer.c - the per-namespace tick of the observer.
+ *
+ * Every entry of a namespace sits on its timing wheel (tcplens_wheel.c,
+ * wheel_slots= slots of tick_ms= each) at the next moment something may
+ * happen to it without a segment: TIME_WAIT ends (2MSL, 60 s as Linux),
+ * a CLOSED entry is collected, a silent entry is forgotten (gc_idle_ms,
+ * gc_established_ms), or an anomaly threshold is crossed. A delayed work
+ * advances the wheel once per tick and evaluates the entries due; it is
+ * not armed while the namespace tracks nothing.
+ *
+ * Re-slotting is lazy: a segment only moves the entry's last_seen, and an
+ * entry whose deadline came while it was busy is re-evaluated and put back
+ * at its real deadline, so a busy connection costs one wheel operation per
+ * idle-threshold period, not one per packet. A deadline can only have
+ * moved later, except when the state changes, an anomaly may end, or a
+ * threshold is lowered: then the entry is evaluated at the next tick
+ * (tcplens_obs_schedule_soon()), or all entries are (resched_all).
+ *
+ * The work catches up after a late run by advancing as many ticks as have
+ * passed, at most TCPLENS_TICK_CATCHUP: beyond that the wheel runs late
+ * rather than stall a CPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include "tcplens_obs.h"
+
+#define TCPLENS_TICK_CATCHUP	64	/* ticks one run may advance */
+#define TCPLENS_EVICT_SAMPLE	16	/* candidates a victim is picked from */
+#define TCPLENS_RESCHED_SPREAD	16	/* resched_all spreads over N ticks */
+#define TCPLENS_RESCAN_GAP	HZ	/* at most one oldest rescan per second */
+
+/* Eviction classes: lower goes first; TCPLENS_EVICT_NEVER never goes. */
+#define TCPLENS_EVICT_NEVER	5
+static const u8 tcplens_evict_class[TCPLENS_STATE_COUNT] = {
+	[TCPLENS_STATE_NONE]		= 0,
+	[TCPLENS_STATE_CLOSED]		= 0,
+	[TCPLENS_STATE_TIME_WAIT]	= 1,
+	[TCPLENS_STATE_SYN_RECV]	= 2,
+	[TCPLENS_STATE_SYN_SENT]	= 3,
+	[TCPLENS_STATE_FIN_WAIT_1]	= 4,
+	[TCPLENS_STATE_FIN_WAIT_2]	= 4,
+	[TCPLENS_STATE_CLOSING]		= 4,
+	[TCPLENS_STATE_LAST_ACK]	= 4,
+	[TCPLENS_STATE_ESTABLISHED]	= TCPLENS_EVICT_NEVER,
+	[TCPLENS_STATE_CLOSE_WAIT]	= TCPLENS_EVICT_NEVER,
+};
+
+static unsigned long tcplens_obs_tick_jiffies(void)
+{
+	return max(msecs_to_jiffies(tcplens_obs_tick_ms), 1UL);
+}
+
+/*
+ * Milliseconds from @from to @to (32-bit jiffies). A segment may stamp an
+ * entry after the caller read the clock: a negative span counts as 0.
+ */
+u32 tcplens_obs_jiffies_ms(u32 from, u32 to)
+{
+	s32 d = to - from;
+
+	return d > 0 ? jiffies_to_msecs(d) : 0;
+}
+
+/* Ticks from now until @ms have passed, rounded up: never early. */
+static u32 tcplens_obs_ms_to_ticks(u32 ms)
+{
+	return max(DIV_ROUND_UP(ms, tcplens_obs_tick_ms), 1U);
+}
+
+/* Arm the tick if it is idle. Under tlock. */
+static void tcplens_obs_arm(struct tcplens_obs_net *on)
+{
+	if (on->running || on->dying)
+		return;
+	on->running = true;
+	on->tick_at = jiffies;
+	on->rst_window_end = jiffies + HZ;
+	queue_delayed_work(system_power_efficient_wq, &on->tick_work,
+			   tcplens_obs_tick_jiffies());
+}
+
+void tcplens_obs_kick(struct tcplens_obs_net *on)
+{
+	spin_lock_bh(&on->tlock);
+	tcplens_obs_arm(on);
+	spin_unlock_bh(&on->tlock);
+}
+
+void tcplens_obs_schedule_soon(struct tcplens_obs_net *on,
+			       struct tcplens_conn *c)
+{
+	spin_lock_bh(&on->tlock);
+	/* DEAD is set with tlock held too: stable here */
+	if (!(READ_ONCE(c->flags) & TCPLENS_CONN_DEAD)) {
+		tcplens_wheel_schedule(&on->wheel, &c->wnode, 1);
+		tcplens_obs_arm(on);
+	}
+	spin_unlock_bh(&on->tlock);
+}
+
+/*
+ * The entry the table gives up when full: among the first
+ * TCPLENS_EVICT_SAMPLE entries due on the wheel (the ones nearest their
+ * end anyway), the lowest class, then the longest silent. Under tlock.
+ */
+struct tcplens_conn *tcplens_obs_pick_victim(struct tcplens_obs_net *on)
+{
+	struct tcplens_wheel *w = &on->wheel;
+	struct tcplens_conn *best = NULL;
+	u32 best_idle = 0, now = jiffies;
+	unsigned int k, seen = 0;
+	u8 best_class = TCPLENS_EVICT_NEVER;
+
+	lockdep_assert_held(&on->tlock);
+	for (k = 1; k <= w->mask + 1 && seen < TCPLENS_EVICT_SAMPLE; k++) {
+		struct tcplens_wheel_node *n = w->slots[(w->now + k) & w->mask].first;
+
+		for (; n && seen < TCPLENS_EVICT_SAMPLE; n = n->next, seen++) {
+			struct tcplens_conn *c =
+				container_of(n, struct tcplens_conn, wnode);
+			u8 state = READ_ONCE(c->state);
+			u8 cls = state < TCPLENS_STATE_COUNT ?
+				 tcplens_evict_class[state] : 0;
+			u32 idle = tcplens_obs_jiffies_ms(READ_ONCE(c->last_seen),
+							 now);
+
+			if (cls < best_class ||
+			    (best && cls == best_class && idle > best_idle)) {
+				best = c;
+				best_class = cls;
+				best_idle = idle;
+			}
+		}
+	}
+	return best_class < TCPLENS_EVICT_NEVER ? best : NULL;
+}
+
+/*
+ * An entry came due: end it, or count it where it belongs and put it back
+ * at its next deadline. Called by the wheel under tlock.
+ */
+static void tcplens_obs_due(struct tcplens_wheel *wheel,
+			    struct tcplens_wheel_node *node, void *ctx)
+{
+	struct tcplens_conn *c = container_of(node, struct tcplens_conn, wnode);
+	struct tcplens_obs_net *on = ctx;
+	struct tcplens_anomaly_conn view;
+	enum tcplens_anomaly_kind kind;
+	struct tcplens_obs_snap s;
+	u32 now, gc, next;
+
+	tcplens_obs_snapshot(on, c, &s);
+	now = jiffies;
+	if (s.dead)
+		return;
+	view.state = s.state;
+	view.answered = s.answered;
+	view.ephemeral = tcplens_obs_port_ephemeral(on, c->lport);
+	view.age_ms = tcplens_obs_jiffies_ms(s.state_since, now);
+	view.idle_ms = tcplens_obs_jiffies_ms(s.last_seen, now);
+	view.retrans = s.retrans;
+
+	if (s.state == TCPLENS_STATE_CLOSED || s.state == TCPLENS_STATE_NONE) {
+		tcplens_obs_kill(on, c, TCPLENS_KILL_CLOSED);
+		return;
+	}
+	if (s.state == TCPLENS_STATE_TIME_WAIT &&
+	    view.age_ms >= TCPLENS_TIME_WAIT_MS) {
+		tcplens_obs_kill(on, c, TCPLENS_KILL_TIME_WAIT);
+		return;
+	}
+	gc = s.state == TCPLENS_STATE_ESTABLISHED ||
+	     s.state == TCPLENS_STATE_CLOSE_WAIT ?
+	     on->tun[TCPLENS_TUN_GC_ESTABLISHED_MS] :
+	     on->tun[TCPLENS_TUN_GC_IDLE_MS];
+	if (view.idle_ms >= gc) {
+		tcplens_obs_kill(on, c, TCPLENS_KILL_IDLE);
+		return;
+	}
+
+	kind = tcplens_anomaly_classify(&on->thresh, &view, &next);
+	tcplens_obs_anom_account(on, c, kind,
+				 kind == TCPLENS_ANOM_HALF_OPEN ?
+				 s.last_seen : s.state_since);
+	next = min_t(u32, next, gc - view.idle_ms);
+	if (s.state == TCPLENS_STATE_TIME_WAIT)
+		next = min_t(u32, next, TCPLENS_TIME_WAIT_MS - view.age_ms);
+	tcplens_wheel_schedule(wheel, node, tcplens_obs_ms_to_ticks(next));
+}
+
+/*
+ * Thresholds changed: raise or clear the records for their counts now,
+ * and evaluate every entry again within TCPLENS_RESCHED_SPREAD ticks.
+ */
+static void tcplens_obs_resched_all(struct tcplens_obs_net *on)
+{
+	u32 i, n = tcplens_obs_table_buckets();
+	struct tcplens_conn *c;
+
+	WRITE_ONCE(on->resched_all, false);
+	spin_lock_bh(&on->tlock);
+	tcplens_obs_anom_refresh(on);
+	spin_unlock_bh(&on->tlock);
+	for (i = 0; i < n; i++) {
+		struct hlist_head *head = tcplens_obs_bucket(i);
+
+		if (hlist_empty(head))
+			continue;
+		spin_lock_bh(&on->tlock);
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(c, head, hnode)
+			if (c->on == on &&
+			    !(READ_ONCE(c->flags) & TCPLENS_CONN_DEAD))
+				tcplens_wheel_schedule(&on->wheel, &c->wnode,
+						       1 + i % TCPLENS_RESCHED_SPREAD);
+		rcu_read_unlock();
+		spin_unlock_bh(&on->tlock);
+		cond_resched();
+	}
+}
+
+static void tcplens_obs_tick(struct work_struct *work)
+{
+	struct tcplens_obs_net *on = container_of(to_delayed_work(work),
+						  struct tcplens_obs_net,
+						  tick_work);
+	unsigned long tick = tcplens_obs_tick_jiffies(), now = jiffies;
+	bool rescan = false;
+	unsigned int n;
+
+	if (READ_ONCE(on->resched_all))
+		tcplens_obs_resched_all(on);
+
+	for (n = 0; n < TCPLENS_TICK_CATCHUP; n++) {
+		if (time_before(now, on->tick_at + tick))
+			break;
+		spin_lock_bh(&on->tlock);
+		on->tick_at += tick;
+		on->ticks++;
+		tcplens_wheel_advance(&on->wheel);
+		spin_unlock_bh(&on->tlock);
+		cond_resched();
+	}
+
+	spin_lock_bh(&on->tlock);
+	if (time_after_eq(now, on->tick_at + tick))
+		on->tick_at = now;	/* too far behind: run late */
+	if (time_after_eq(now, on->rst_window_end)) {
+		tcplens_obs_rst_window(on);
+		on->rst_window_end = now + HZ;
+	}
+	if (on->stale && time_after_eq(now, on->rescan_at)) {
+		on->rescan_at = now + TCPLENS_RESCAN_GAP;
+		rescan = true;
+	}
+	if (!on->dying && (tcplens_wheel_pending(&on->wheel) ||
+			   tcplens_obs_anom_busy(on)))
+		queue_delayed_work(system_power_efficient_wq, &on->tick_work,
+				   max_t(long, on->tick_at + tick - jiffies, 1));
+	else
+		on->running = false;
+	spin_unlock_bh(&on->tlock);
+
+	if (rescan)
+		tcplens_obs_anom_rescan(on);
+}
+
+int tcplens_obs_timer_init(struct tcplens_obs_net *on)
+{
+	u32 n = tcplens_obs_wheel_slots;
+
+	spin_lock_init(&on->tlock);
+	INIT_DELAYED_WORK(&on->tick_work, tcplens_obs_tick);
+	on->slots = kvcalloc(n, sizeof(*on->slots), GFP_KERNEL);
+	if (!on->slots)
+		return -ENOMEM;
+	/* the slot count was checked to be a power of two at load time */
+	if (!tcplens_wheel_init(&on->wheel, on->slots, n, tcplens_obs_due,
+				on)) {
+		kvfree(on->slots);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* After the hooks are gone: stop the tick for good. */
+void tcplens_obs_timer_exit(struct tcplens_obs_net *on)
+{
+	spin_lock_bh(&on->tlock);
+	on->dying = true;
+	spin_unlock_bh(&on->tlock);
+	cancel_delayed_work_sync(&on->tick_work);
+}
+
+/* Last, once the table holds nothing of @on. */
+void tcplens_obs_timer_free(struct tcplens_obs_net *on)
+{
+	WARN_ON_ONCE(tcplens_wheel_pending(&on->wheel));
+	kvfree(on->slots);
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# HyStart++ (RFC 9406) pays off: on a 50 Mbit/s, 40 ms path with a buffer
+# of one bandwidth-delay product, a lens flow that leaves slow start with
+# HyStart++ retransmits less in its first 3 s than one that slow-starts
+# until the buffer overflows. Three runs each way, alternated; the medians
+# of TcpRetransSegs are compared. An assertion on counts, not on time.
+#
+#   +-----------+      +-------------------------------+      +-----------+
+#   | tl-hs-s   |      | tl-hs-r                       |      | tl-hs-d   |
+#   | iperf3 -t3| veth | r1: netem 50mbit, no loss,    | veth | iperf3 -s |
+#   | -C lens   |------| limit 1 BDP; r0: delay 40ms   |------|           |
+#   | 10.98.1.1 |      |                               |      | 10.98.2.2 |
+#   +-----------+      +-------------------------------+      +-----------+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcplens_cc_lib.sh"
+
+need_root
+need_cmd ip tc iperf3 ethtool nstat modprobe
+trap 'netns_cleanup' EXIT
+
+RUNS=3
+ktap_header 3
+lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
+topo3_create tl-hs-s tl-hs-r tl-hs-d || { echo "# topology"; exit "$KSFT_FAIL"; }
+topo3_path 50mbit 40ms "$(topo3_bdp_pkts 50 40)" 0% || exit "$KSFT_FAIL"
+topo3_iperf_server 5201 || { echo "# iperf3 server"; exit "$KSFT_FAIL"; }
+
+# one_run: retransmissions of one 3 s lens flow.
+one_run() {
+	local r0 r1
+	r0=$(topo3_retrans)
+	ip netns exec "$TOPO3_S" iperf3 -c "$TOPO3_D_ADDR" -t 3 -C lens \
+		>/tmp/tl-hs-iperf.log 2>&1 || { sed 's/^/# /' /tmp/tl-hs-iperf.log >&2; return 1; }
+	r1=$(topo3_retrans)
+	echo $((r1 - r0))
+}
+
+declare -A rtx=([0]="" [1]="")
+delay_exits=0 failed=0
+for i in $(seq "$RUNS"); do
+	for hs in 1 0; do
+		lens_param hystart "$hs" >/dev/null
+		e0=$(lens_cc "$TOPO3_S" ss_exit_hystart_delay)
+		n=$(one_run) || { failed=1; continue; }
+		e1=$(lens_cc "$TOPO3_S" ss_exit_hystart_delay)
+		echo "# run $i hystart=$hs: $n retransmissions, HyStart++ delay exits +$((e1 - e0))"
+		rtx[$hs]+=" $n"
+		if [ "$hs" = 1 ]; then
+			[ "$((e1 - e0))" -ge 1 ] && delay_exits=$((delay_exits + 1))
+		elif [ "$((e1 - e0))" != 0 ]; then
+			echo "# HyStart++ acted although switched off"
+			failed=1
+		fi
+	done
+done
+on=$(median ${rtx[1]})
+off=$(median ${rtx[0]})
+echo "# median retransmissions in the first 3 s: HyStart++ on $on, off $off"
+
+check "every run completed, HyStart++ idle when switched off" test "$failed" = 0
+check "HyStart++ left slow start on an RTT increase in every 'on' run" \
+	test "$delay_exits" = "$RUNS"
+if [ "${off:-0}" = 0 ]; then
+	ktap_result SKIP "fewer retransmissions with HyStart++" \
+		"the path never overflowed without HyStart++: nothing to compare"
+else
+	check "fewer retransmissions with HyStart++ ($on) than without ($off)" \
+		test "$on" -lt "$off"
+fi
+ktap_finish

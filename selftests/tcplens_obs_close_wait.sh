@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# close_wait and fin_wait2: a server that never closes leaks CLOSE_WAIT,
+# and leaves the client that closed in FIN_WAIT2. The observer raises
+# close_wait on the server's port and fin_wait2 toward the server on the
+# client, each within its threshold + one tick, its conns agree with ss on
+# both sides meanwhile, and both clear once the server is gone (it closes:
+# LAST_ACK, then the client's TIME_WAIT). IPv4 and IPv6.
+#
+#   +-------------------------+          +-------------------------+
+#   | netns tl-cw-a (client)  |   veth   | netns tl-cw-b (server)  |
+#   | 10.77.0.1  fd00:77::1  veth0 -- veth0 10.77.0.2 fd00:77::2   |
+#   | loadgen client, FIN     |          | loadgen never-close     |
+#   +-------------------------+          +-------------------------+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcplens_obs_lib.sh"
+
+need_root
+need_cmd ip ss modprobe
+[ -x "$LOADGEN" ] || skip_all "tcplens_loadgen is not built"
+trap 'netns_cleanup' EXIT
+
+A=tl-cw-a B=tl-cw-b
+THR=2000
+FW2=3000
+ktap_header 18
+obs_load
+obs_pair "$A" "$B"
+run obs_sysctl "$B" close_wait_ms $THR
+run obs_sysctl "$B" log 1
+run obs_sysctl "$A" fin_wait2_ms $FW2
+
+scenario() {
+	local fam=$1 addr=$2 target=$3 port=$4 remote=$5 line
+	loadgen_bg "$B" server -m never-close -l "$addr" -p "$port" -d 30
+	srv=$LG_PID
+	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	loadgen_bg "$A" client -t "$target" -n 5 -N 5 -c fin -d 3
+	wait_for 5 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" -ge 5 ]'
+	check "$fam: CLOSE_WAIT on the server: conns == ss" conns_match_ss "$B"
+	check "$fam: FIN_WAIT2 on the client: conns == ss" conns_match_ss "$A"
+	wait_for $((THR / 1000 + 3)) anomaly_raised "$B" close_wait "$port"
+	line=$(anomaly_line "$B" close_wait "$port")
+	echo "# $line"
+	check "$fam: close_wait raised on port $port" test -n "$line"
+	check "$fam: ... with the 5 connections" test "$(awk '{ print $5 }' <<<"$line")" = 5
+	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $THR
+	wait_for $((FW2 / 1000 + 3)) eval '[ -n "$(anomaly_remote_line $A fin_wait2 $remote)" ]'
+	line=$(anomaly_remote_line "$A" fin_wait2 "$remote")
+	echo "# $line"
+	check "$fam: fin_wait2 raised toward $remote on the client" test -n "$line"
+	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $FW2
+	loadgen_stop "$srv"
+	wait
+	check "$fam: cleared when the server is gone" \
+		wait_for 5 anomaly_gone "$B" close_wait "$port"
+	check "$fam: fin_wait2 cleared too" \
+		wait_for 5 eval '[ -z "$(anomaly_remote_line $A fin_wait2 $remote)" ]'
+}
+
+scenario ipv4 10.77.0.2 10.77.0.2:8080 8080 10.77.0.2:8080
+scenario ipv6 fd00:77::2 '[fd00:77::2]:8081' 8081 '[fd00:77::2]:8081'
+obs_cat "$B" anomalies | sed 's/^/#   /'
+netns_cleanup
+ktap_finish

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The observer's view of local connections agrees with ss(8): for IPv4 and
+# IPv6, with connections open and after they closed (TIME_WAIT on the
+# side that closed first, nothing on the other), on both ends; the states
+# file counts the same; another namespace sees none of it; max_tracked
+# bounds the table and established entries are refused, never evicted.
+#
+#   +-------------------------+          +-------------------------+
+#   | netns tl-cn-a (client)  |   veth   | netns tl-cn-b (server)  |
+#   | 10.77.0.1  fd00:77::1  veth0 -- veth0 10.77.0.2 fd00:77::2   |
+#   | loadgen client          |          | loadgen server :8080    |
+#   +-------------------------+          +-------------------------+
+#   netns tl-cn-c: idle, must show nothing
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcplens_obs_lib.sh"
+
+need_root
+need_cmd ip ss modprobe
+[ -x "$LOADGEN" ] || skip_all "tcplens_loadgen is not built"
+trap 'netns_cleanup' EXIT
+
+A=tl-cn-a B=tl-cn-b C=tl-cn-c
+N=40
+ktap_header 18
+obs_load
+obs_pair "$A" "$B"
+netns_add "$C"
+
+# scenario FAMILY SERVER_ADDR TARGET
+scenario() {
+	local fam=$1 addr=$2 target=$3
+	loadgen_bg "$B" server -m echo -l "$addr" -p 8080 -d 120
+	srv=$LG_PID
+	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8080' | grep -q 8080"
+	loadgen_bg "$A" client -t "$target" -n $N -H 120000 -c fin -d 120
+	cli=$LG_PID
+	wait_for 30 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" -ge $N ]'
+	sleep 0.5
+	check "$fam: $N open connections: client conns == ss" conns_match_ss "$A"
+	check "$fam: $N open connections: server conns == ss" conns_match_ss "$B"
+	check "$fam: states counts ESTABLISHED like ss" \
+		test "$(obs_state_count "$A" ESTABLISHED)" = \
+		"$(ip netns exec "$A" ss -Htan state established | wc -l)"
+	# the client exits: FIN from the client, TIME_WAIT on its side
+	loadgen_stop "$cli"
+	wait_for 15 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" = 0 ]'
+	sleep $(((2 * OBS_TICK_MS + 999) / 1000))
+	check "$fam: closed: client conns == ss (TIME_WAIT)" conns_match_ss "$A"
+	check "$fam: closed: server conns == ss (none)" conns_match_ss "$B"
+	loadgen_stop "$srv"
+	wait
+}
+
+scenario ipv4 10.77.0.2 10.77.0.2:8080
+scenario ipv6 fd00:77::2 '[fd00:77::2]:8080'
+
+check "another namespace sees none of it" \
+	test "$(obs_cat "$C" conns | wc -l)" = 1 -a "$(obs_stat "$C" entries)" = 0
+check "object size per connection is at most 128 bytes" \
+	test "$(obs_stat "$A" object_size)" -le 128
+echo "# object_size $(obs_stat "$A" object_size)"
+
+# max_tracked: 16 entries at most, ESTABLISHED never evicted
+run obs_sysctl "$B" max_tracked 16
+check "max_tracked rejects 0 (EINVAL) and keeps its value" \
+	eval '! obs_sysctl "$B" max_tracked 0 2>/dev/null && [ "$(ip netns exec $B sysctl -n net.tcplens.max_tracked)" = 16 ]'
+loadgen_bg "$B" server -m echo -l 10.77.0.2 -p 8081 -d 20
+wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8081' | grep -q 8081"
+loadgen_bg "$A" client -t 10.77.0.2:8081 -n 30 -H 60000 -d 15
+wait_for 20 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" -ge 30 ]'
+sleep 0.5
+echo "# entries $(obs_stat "$B" entries) refused $(obs_stat "$B" refused) evicted $(obs_stat "$B" evicted)"
+check "max_tracked bounds the table" test "$(obs_stat "$B" entries)" -le 16
+check "the rest is refused: no ESTABLISHED entry gives way" \
+	test "$(obs_stat "$B" refused)" -gt 0 -a \
+	"$(obs_state_count "$B" ESTABLISHED)" = "$(obs_stat "$B" entries)"
+wait
+
+check "a control run of normal traffic raised nothing (client)" anomaly_none "$A"
+check "a control run of normal traffic raised nothing (server)" anomaly_none "$B"
+netns_cleanup
+check "the observer unloads" run rmmod tcplens_observer
+ktap_finish

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The forwarded view: with net.tcplens.forward=1 a router namespace tracks
+# the connections it forwards, taking the responder (the server) as the
+# local side. Its entries follow the server's sockets: they agree with ss
+# in the server's namespace, and a server that never closes raises
+# close_wait on its port in the router, cleared once it is gone. IPv4 and
+# IPv6. forward=0 removes the hooks: nothing new is tracked.
+#
+#   +----------------+        +--------------------------+        +----------------+
+#   | tl-fw-a client |  veth  | tl-fw-r router           |  veth  | tl-fw-b server |
+#   | 10.79.1.1    veth0 -- veth1 10.79.1.2  10.79.2.2 veth2 -- veth0 10.79.2.1     |
+#   | fd00:79:1::1   |        | fd00:79:1::2 fd00:79:2::2 |        | fd00:79:2::1   |
+#   +----------------+        +--------------------------+        +----------------+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcplens_obs_lib.sh"
+
+need_root
+need_cmd ip ss modprobe sysctl
+[ -x "$LOADGEN" ] || skip_all "tcplens_loadgen is not built"
+trap 'netns_cleanup' EXIT
+
+A=tl-fw-a R=tl-fw-r B=tl-fw-b
+THR=2000
+ktap_header 12
+obs_load
+netns_add "$A" "$R" "$B"
+run ip link add veth0 netns "$A" type veth peer name veth1 netns "$R"
+run ip link add veth2 netns "$R" type veth peer name veth0 netns "$B"
+run ip -n "$A" addr add 10.79.1.1/24 dev veth0
+run ip -n "$A" addr add fd00:79:1::1/64 dev veth0 nodad
+run ip -n "$R" addr add 10.79.1.2/24 dev veth1
+run ip -n "$R" addr add fd00:79:1::2/64 dev veth1 nodad
+run ip -n "$R" addr add 10.79.2.2/24 dev veth2
+run ip -n "$R" addr add fd00:79:2::2/64 dev veth2 nodad
+run ip -n "$B" addr add 10.79.2.1/24 dev veth0
+run ip -n "$B" addr add fd00:79:2::1/64 dev veth0 nodad
+for l in "$A veth0" "$R veth1" "$R veth2" "$B veth0"; do
+	set -- $l
+	run ip -n "$1" link set "$2" up
+done
+run ip -n "$A" route add default via 10.79.1.2
+run ip -n "$A" -6 route add default via fd00:79:1::2
+run ip -n "$B" route add default via 10.79.2.2
+run ip -n "$B" -6 route add default via fd00:79:2::2
+run ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+run ip netns exec "$R" sysctl -qw net.ipv6.conf.all.forwarding=1
+run obs_sysctl "$R" forward 1
+run obs_sysctl "$R" close_wait_ms $THR
+check "forward rejects 2 (EINVAL)" eval '! obs_sysctl "$R" forward 2 2>/dev/null'
+
+# router_conns: the router's entries, as the server would list them
+router_conns() {
+	obs_cat "$R" conns |
+		awk 'NR > 1 && $4 != "CLOSE" && $NF == "fwd" { print $2, $3, $4 }' | sort
+}
+
+router_match_server() {
+	local a b
+	a=$(router_conns)
+	b=$(ss_conns "$B")
+	if [ "$a" != "$b" ]; then
+		echo "# router and server ss differ (< router, > server ss):"
+		diff <(echo "$a") <(echo "$b") | head -n 20 | sed 's/^/#   /'
+		return 1
+	fi
+	echo "# $(echo "$a" | grep -c .) forwarded connections agree with the server's ss"
+}
+
+scenario() {
+	local fam=$1 addr=$2 target=$3 port=$4 line
+	loadgen_bg "$B" server -m never-close -l "$addr" -p "$port" -d 30
+	srv=$LG_PID
+	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	loadgen_bg "$A" client -t "$target" -n 4 -N 4 -c fin -d 3
+	wait_for 8 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" -ge 4 ]'
+	sleep 0.3
+	check "$fam: router entries == server's ss (CLOSE_WAIT)" router_match_server
+	wait_for $((THR / 1000 + 3)) anomaly_raised "$R" close_wait "$port"
+	line=$(anomaly_line "$R" close_wait "$port")
+	echo "# $line"
+	check "$fam: close_wait raised in the router on port $port" \
+		test "$(awk '{ print $5 }' <<<"$line")" = 4
+	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $THR
+	loadgen_stop "$srv"
+	check "$fam: cleared once the server is gone" \
+		wait_for 8 anomaly_gone "$R" close_wait "$port"
+	check "$fam: router entries == server's ss (none)" router_match_server
+	wait
+}
+
+scenario ipv4 10.79.2.1 10.79.2.1:8080 8080
+scenario ipv6 fd00:79:2::1 '[fd00:79:2::1]:8081' 8081
+
+run obs_sysctl "$R" forward 0
+before=$(obs_stat "$R" created)
+loadgen_bg "$B" server -m echo -l 10.79.2.1 -p 8082 -d 5
+wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8082' | grep -q 8082"
+run ip netns exec "$A" "$LOADGEN" client -t 10.79.2.1:8082 -n 2 -N 4 -d 3 -q >/dev/null
+check "forward=0: nothing new tracked in the router" \
+	test "$(obs_stat "$R" created)" = "$before"
+wait
+netns_cleanup
+ktap_finish

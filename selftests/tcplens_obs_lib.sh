@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers of the observer selftests (tcplens_obs_*.sh). Source it after
+# lib.sh.
+
+# The debug kernel (KASAN, lockdep, kmemleak) under TCG runs several times
+# slower: scale waits and load generator durations by OBS_SLOW there.
+if [ "${TCPLENS_KERNEL:-}" = debug ]; then
+	OBS_SLOW=${OBS_SLOW:-5}
+else
+	OBS_SLOW=${OBS_SLOW:-1}
+fi
+
+# wait_for SECONDS COMMAND...: lib.sh's, with SECONDS scaled by OBS_SLOW.
+eval "lib_$(declare -f wait_for)"
+wait_for() {
+	local t=$(($1 * OBS_SLOW))
+	shift
+	lib_wait_for "$t" "$@"
+}
+
+# obs_load: fresh modules, observer loaded.
+obs_load() {
+	tcplens_unload_all >/dev/null 2>&1
+	tcplens_install_modules || { echo "# make install failed"; exit $KSFT_FAIL; }
+	run modprobe tcplens_observer || { echo "# modprobe failed"; exit $KSFT_FAIL; }
+	OBS_TICK_MS=$(cat /sys/module/tcplens_observer/parameters/tick_ms)
+}
+
+# obs_pair A B: two namespaces joined by a veth pair,
+# A = 10.77.0.1 / fd00:77::1, B = 10.77.0.2 / fd00:77::2.
+obs_pair() {
+	netns_add "$1" "$2"
+	run ip link add veth0 netns "$1" type veth peer name veth0 netns "$2"
+	run ip -n "$1" addr add 10.77.0.1/24 dev veth0
+	run ip -n "$2" addr add 10.77.0.2/24 dev veth0
+	run ip -n "$1" addr add fd00:77::1/64 dev veth0 nodad
+	run ip -n "$2" addr add fd00:77::2/64 dev veth0 nodad
+	run ip -n "$1" link set veth0 up
+	run ip -n "$2" link set veth0 up
+}
+
+# obs_sysctl NS NAME VALUE
+obs_sysctl() {
+	ip netns exec "$1" sysctl -qw "net.tcplens.$2=$3"
+}
+
+# obs_cat NS FILE
+obs_cat() {
+	ip netns exec "$1" cat "/proc/net/tcplens/$2"
+}
+
+# obs_conns NS: "local remote STATE" of tracked connections, sorted
+# (CLOSE entries are about to be collected: left out).
+obs_conns() {
+	obs_cat "$1" conns | awk 'NR > 1 && $4 != "CLOSE" { print $2, $3, $4 }' | sort
+}
+
+# ss_conns NS: the same from ss(8), kernel state names, no listeners.
+ss_conns() {
+	ip netns exec "$1" ss -Htan | awk '
+	BEGIN {
+		m["ESTAB"] = "ESTABLISHED"; m["SYN-SENT"] = "SYN_SENT"
+		m["SYN-RECV"] = "SYN_RECV"; m["FIN-WAIT-1"] = "FIN_WAIT1"
+		m["FIN-WAIT-2"] = "FIN_WAIT2"; m["TIME-WAIT"] = "TIME_WAIT"
+		m["CLOSE-WAIT"] = "CLOSE_WAIT"; m["LAST-ACK"] = "LAST_ACK"
+		m["CLOSING"] = "CLOSING"
+	}
+	$1 in m { print $4, $5, m[$1] }' | sort
+}
+
+# conns_match_ss NS [REGEX]: the observer agrees with ss on every 4-tuple
+# (only those whose line matches REGEX, if given).
+conns_match_ss() {
+	local a b
+	a=$(obs_conns "$1" | grep -E -- "${2:-.}")
+	b=$(ss_conns "$1" | grep -E -- "${2:-.}")
+	if [ "$a" != "$b" ]; then
+		echo "# conns and ss differ in $1 (< conns, > ss):"
+		diff <(echo "$a") <(echo "$b") | head -n 20 | sed 's/^/#   /'
+		return 1
+	fi
+	echo "# $1: $(echo "$a" | grep -c .) connections agree with ss"
+}
+
+# obs_state_count NS STATE: the states file's count.
+obs_state_count() {
+	obs_cat "$1" states | awk -v s="$2" '$1 == s { print $2 }'
+}
+
+# obs_stat NS NAME
+obs_stat() {
+	obs_cat "$1" stats | awk -v k="$2" '$1 == k { print $2 }'
+}
+
+# anomaly_line NS KIND LOCAL: the raised anomaly's line, if any.
+anomaly_line() {
+	obs_cat "$1" anomalies | awk -v k="$2" -v p="$3" '$1 == k && $3 == p'
+}
+
+# anomaly_remote_line NS KIND REMOTE
+anomaly_remote_line() {
+	obs_cat "$1" anomalies | awk -v k="$2" -v r="$3" '$1 == k && $4 == r'
+}
+
+anomaly_raised() { [ -n "$(anomaly_line "$@")" ]; }
+anomaly_gone() { [ -z "$(anomaly_line "$@")" ]; }
+
+# anomaly_total NS KIND FIELD: FIELD is raised, cleared or active.
+anomaly_total() {
+	obs_cat "$1" anomalies | awk -v k="$2" -v f="$3" '
+		$1 == "total" && $2 == k {
+			print (f == "raised") ? $3 : (f == "cleared") ? $4 : $5
+		}'
+}
+
+# anomaly_none NS: nothing raised, ever.
+anomaly_none() {
+	local n
+	n=$(obs_cat "$1" anomalies | awk '$1 == "total" && $2 != "kind" { s += $3 } END { print s + 0 }')
+	[ "$n" = 0 ] || { obs_cat "$1" anomalies | sed 's/^/#   /'; return 1; }
+}
+
+# raised_in_time LINE THRESHOLD_MS: the anomaly was raised within its
+# threshold + one tick of its oldest member's start (oldest_ms - raised_ms
+# is measured in the kernel), with one more tick of scheduling slack.
+raised_in_time() {
+	local oldest raised delay
+	oldest=$(awk '{ print $6 }' <<<"$1")
+	raised=$(awk '{ print $7 }' <<<"$1")
+	delay=$((oldest - raised))
+	echo "# raised ${delay} ms after the cause (threshold $2 ms, tick $OBS_TICK_MS ms)"
+	[ "$delay" -ge $(($2 - 10)) ] &&
+		[ "$delay" -le $(($2 + 2 * OBS_TICK_MS * OBS_SLOW + 20)) ]
+}
+
+# loadgen_bg NS ARGS...: start the load generator in the background;
+# its PID is left in LG_PID (ip netns exec execs it: same process).
+loadgen_bg() {
+	local ns=$1
+	shift
+	local args=() prev=
+	for a in "$@"; do
+		case $prev in -d | -H) a=$((a * OBS_SLOW)) ;; esac
+		args+=("$a")
+		prev=$a
+	done
+	echo "# + ip netns exec $ns $LOADGEN ${args[*]} &"
+	ip netns exec "$ns" "$LOADGEN" "${args[@]}" -q >/dev/null 2>&1 &
+	# shellcheck disable=SC2034 # read by the tests
+	LG_PID=$!
+}
+
+# loadgen_stop PID...: stop load generators and reap them.
+loadgen_stop() {
+	kill "$@" 2>/dev/null
+	wait "$@" 2>/dev/null
+	return 0
+}

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rst_storm and time_wait.
+#
+# rst_storm: a server that aborts every connection (SO_LINGER 0) under a
+# steady connect rate sends RSTs faster than the threshold: raised on its
+# port within a second or two; cleared a second after the clients stop.
+#
+# time_wait: short connections that the client closes first leave
+# TIME_WAIT on the client, all toward one server address:port; past the
+# count threshold time_wait is raised toward it. The observer's TIME_WAIT
+# ends with the kernel's (2MSL, 60 s), which clears the anomaly and
+# leaves conns and ss both empty. IPv4 and IPv6 run side by side so the
+# suite waits for 2MSL once.
+#
+#   +-------------------------+          +---------------------------+
+#   | netns tl-rt-a (client)  |   veth   | netns tl-rt-b (server)    |
+#   | 10.77.0.1  fd00:77::1  veth0 -- veth0 10.77.0.2 fd00:77::2     |
+#   | loadgen client          |          | loadgen rst / echo        |
+#   +-------------------------+          +---------------------------+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcplens_obs_lib.sh"
+
+need_root
+need_cmd ip ss modprobe
+[ -x "$LOADGEN" ] || skip_all "tcplens_loadgen is not built"
+trap 'netns_cleanup' EXIT
+
+A=tl-rt-a B=tl-rt-b
+RATE=20 TW=30
+ktap_header 15
+obs_load
+obs_pair "$A" "$B"
+run obs_sysctl "$B" rst_storm_rate $RATE
+run obs_sysctl "$A" time_wait_count $TW
+
+rst_storm() {
+	local fam=$1 addr=$2 target=$3 port=$4 line
+	loadgen_bg "$B" server -m rst -l "$addr" -p "$port" -d 20
+	srv=$LG_PID
+	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	loadgen_bg "$A" client -t "$target" -n 10 -r 100 -d 4
+	wait_for 4 anomaly_raised "$B" rst_storm "$port"
+	line=$(anomaly_line "$B" rst_storm "$port")
+	echo "# $line"
+	check "$fam: rst_storm raised on port $port" test -n "$line"
+	check "$fam: ... at >= $RATE RSTs/s" \
+		test "$(awk '{ print $5 }' <<<"$line")" -ge $RATE
+	check "$fam: rst_storm cleared once the clients stop" \
+		wait_for 8 anomaly_gone "$B" rst_storm "$port"
+	loadgen_stop "$srv"
+	wait
+}
+
+rst_storm ipv4 10.77.0.2 10.77.0.2:8080 8080
+rst_storm ipv6 fd00:77::2 '[fd00:77::2]:8081' 8081
+
+# time_wait, both families at once
+loadgen_bg "$B" server -m echo -l 10.77.0.2 -p 8082 -d 20
+loadgen_bg "$B" server -m echo -l fd00:77::2 -p 8083 -d 20
+wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8083' | grep -q 8083"
+loadgen_bg "$A" client -t 10.77.0.2:8082 -n 4 -N 40 -c fin -d 10
+loadgen_bg "$A" client -t '[fd00:77::2]:8083' -n 4 -N 40 -c fin -d 10
+start=$(date +%s)
+wait_for 10 eval '[ -n "$(anomaly_remote_line $A time_wait 10.77.0.2:8082)" ] &&
+	[ -n "$(anomaly_remote_line $A time_wait [fd00:77::2]:8083)" ]'
+obs_cat "$A" anomalies | grep '^time_wait' | sed 's/^/# /'
+check "ipv4: time_wait raised toward 10.77.0.2:8082" \
+	test "$(anomaly_remote_line "$A" time_wait 10.77.0.2:8082 | awk '{ print $5 }')" -ge $TW
+check "ipv6: time_wait raised toward [fd00:77::2]:8083" \
+	test "$(anomaly_remote_line "$A" time_wait '[fd00:77::2]:8083' | awk '{ print $5 }')" -ge $TW
+check "TIME_WAIT on the client: conns == ss" conns_match_ss "$A"
+tw_seen=$(ip netns exec "$A" ss -Htan state time-wait | wc -l)
+check "states counts TIME_WAIT like ss" \
+	test "$(obs_state_count "$A" TIME_WAIT)" = "$tw_seen"
+echo "# waiting for 2MSL (60 s)"
+wait_for 75 eval '[ "$(obs_state_count $A TIME_WAIT)" = 0 ]'
+obs_end=$(($(date +%s) - start))
+# Linux's TIME_WAIT timer may run up to 1/8 late (timer wheel slack)
+wait_for 15 eval '[ "$(ip netns exec $A ss -Htan state time-wait | wc -l)" = 0 ]'
+echo "# TIME_WAIT ended after $obs_end s (observer), $(($(date +%s) - start)) s (kernel)"
+check "the observer's TIME_WAIT lasts 2MSL (60 s)" \
+	test "$obs_end" -ge 59 -a "$obs_end" -le 64
+check "TIME_WAIT expired: conns == ss (none)" conns_match_ss "$A"
+# Every TIME_WAIT ss showed ran out its 2MSL in the observer too (a pair
+# the kernel reused for a new SYN before that is not among them).
+check "expired_time_wait counted every TIME_WAIT ss showed ($tw_seen)" \
+	test "$(obs_stat "$A" expired_time_wait)" -ge "$tw_seen"
+check "time_wait cleared (ipv4)" \
+	test -z "$(anomaly_remote_line "$A" time_wait 10.77.0.2:8082)"
+check "time_wait cleared (ipv6)" \
+	test -z "$(anomaly_remote_line "$A" time_wait '[fd00:77::2]:8083')"
+wait
+obs_cat "$A" anomalies | sed 's/^/#   /'
+netns_cleanup
+ktap_finish
