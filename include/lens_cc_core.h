@@ -22,7 +22,7 @@
  *                 sk_pacing_rate = lens_pacing_rate()
  *   ssthresh      lens_loss_ssthresh()
  *   set_state     Recovery: lens_cc_enter_recovery(); Loss:
- *                 lens_cc_on_rto(); CWR: lens_cc_on_ecn()
+ *                 lens_cc_on_rto(); CWR: lens_cc_on_cwr()
  *   undo_cwnd     lens_cc_undo()
  */
 #ifndef _LENS_CC_CORE_H
@@ -143,6 +143,7 @@ enum lens_reason {
 	LENS_REASON_RTO,		/* retransmission timeout */
 	LENS_REASON_UNDO,		/* spurious reduction undone */
 	LENS_REASON_ECN,		/* ECN-Echo: once per window */
+	LENS_REASON_CWR,		/* other CWR: local congestion, TLP */
 	LENS_REASON_NR,
 };
 
@@ -163,7 +164,7 @@ enum lens_ss_exit {
 #define LENS_EV_CSS_SPURIOUS	0x02	/* CSS judged the SS exit spurious */
 #define LENS_EV_RECOVERY_EXIT	0x04	/* fast recovery completed */
 #define LENS_EV_LOSS_EXIT	0x08	/* the RTO episode completed */
-#define LENS_EV_ECN_IGNORED	0x10	/* CE echo in an already cut window */
+#define LENS_EV_CWR_IGNORED	0x10	/* CWR in an already cut window */
 #define LENS_EV_PARTIAL_ACK	0x20	/* a partial ACK in fast recovery */
 
 /*
@@ -213,7 +214,8 @@ struct lens_cc_stats {
 	u16 full_acks;		/* recoveries completed by a full ACK */
 	u16 rtos;		/* retransmission timeouts */
 	u16 undos;		/* reductions undone */
-	u16 ecn_reductions;	/* reductions for ECN-Echo */
+	u16 ecn_reductions;	/* CWR reductions for ECN-Echo */
+	u16 cwr_reductions;	/* CWR reductions for other causes */
 };
 
 /*
@@ -236,7 +238,7 @@ struct lens_cc {
 	u32 recover_fs;		/* RFC 9937 RecoverFS */
 	u32 prior_cwnd;		/* cwnd before the reduction, for undo */
 	u32 prior_ssthresh;	/* ssthresh before the reduction, for undo */
-	u32 ecn_high_seq;	/* SND.NXT at the last ECN reduction */
+	u32 cwr_high_seq;	/* SND.NXT at the last CWR reduction */
 	struct lens_cc_stats stats;
 	u8 phase;		/* enum lens_phase */
 	u8 flags;		/* LENS_F_*, private to the core */
@@ -266,7 +268,8 @@ void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
 			    struct lens_decision *d);
 void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
 		    struct lens_decision *d);
-void lens_cc_on_ecn(struct lens_cc *cc, u32 snd_nxt, struct lens_decision *d);
+void lens_cc_on_cwr(struct lens_cc *cc, u32 snd_nxt, bool ece,
+		    struct lens_decision *d);
 u32 lens_cc_undo(struct lens_cc *cc, struct lens_decision *d);
 
 /* Translations for the glue. */

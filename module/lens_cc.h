@@ -20,6 +20,7 @@
  */
 struct lens_sock {
 	struct lens_cc cc;	/* the algorithm's state (lens_cc_core.h) */
+	bool ack_ece;		/* the ACK being processed echoed CE */
 	struct list_head node;	/* on lens_conns, between init and release */
 	u32 prior_snd_una;	/* SND.UNA after the previous ACK */
 	u32 prior_sacked_out;	/* tp->sacked_out after the previous ACK */
@@ -50,6 +51,7 @@ enum lens_counter {
 	LENS_CNT_RTO,
 	LENS_CNT_UNDO,
 	LENS_CNT_ECN,
+	LENS_CNT_CWR_OTHER,
 	LENS_CNT_NR,
 };
 

@@ -18,7 +18,7 @@
  *    ^------------- the stack cuts cwnd under ssthresh ----------'
  *
  *   SS, CSS, CA  --loss detected-->  RECOVERY  --full ACK-->  CA
- *   SS, CSS, CA  --ECN-Echo, once per window of data-->  CA
+ *   SS, CSS, CA  --CWR (ECN-Echo, ...), once per window of data-->  CA
  *   any phase    --RTO-->  LOSS  --SND.UNA reaches the RTO's SND.NXT-->  SS/CA
  *
  * Growth (SS, CSS, CA and LOSS, only when the sender is cwnd-limited, on
@@ -46,7 +46,8 @@
  *    compared against the pipe and also gates retransmissions. PRR's
  *    window, inflight + SndCnt, already is in Linux's convention. Both end
  *    with cwnd = ssthresh;
- *  - ECN-Echo halves cwnd at most once per window of data;
+ *  - CWR (ECN-Echo; local congestion or a loss a tail loss probe repaired)
+ *    halves cwnd at most once per window of data;
  *  - the first reduction of an episode records cwnd and ssthresh so that
  *    lens_cc_undo() can restore them when the loss proves spurious.
  *
@@ -62,7 +63,7 @@
 #define LENS_F_RTO_SS		0x02	/* slow start after an RTO: L = 1 */
 #define LENS_F_PRR		0x04	/* this recovery episode runs PRR */
 #define LENS_F_UNDO		0x08	/* prior_cwnd/prior_ssthresh are valid */
-#define LENS_F_ECN_CWR		0x10	/* ECN cut; ecn_high_seq not acked yet */
+#define LENS_F_CWR		0x10	/* CWR cut; cwr_high_seq not acked yet */
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                             */
@@ -869,9 +870,12 @@ static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
 }
 
 /**
- * lens_cc_on_ecn() - the peer echoed Congestion Experienced
+ * lens_cc_on_cwr() - congestion without a retransmission to make
  * @cc: state
- * @snd_nxt: SND.NXT; no further ECN cut until SND.UNA reaches it
+ * @snd_nxt: SND.NXT; no further CWR cut until SND.UNA reaches it
+ * @ece: the peer echoed Congestion Experienced (RFC 3168); otherwise the
+ *	 stack saw local congestion (its qdisc refused a segment) or a tail
+ *	 loss probe repaired a loss (RFC 8985 7.4)
  * @d: what happened
  *
  * ssthresh = max(cwnd / 2, 2) and cwnd = ssthresh, at most once per window
@@ -879,26 +883,29 @@ static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
  * segment window stays one. Ignored during fast recovery or after an RTO,
  * which already cut this window. Congestion is proven: no undo past it.
  */
-void lens_cc_on_ecn(struct lens_cc *cc, u32 snd_nxt, struct lens_decision *d)
+void lens_cc_on_cwr(struct lens_cc *cc, u32 snd_nxt, bool ece,
+		    struct lens_decision *d)
 {
+	enum lens_reason reason = ece ? LENS_REASON_ECN : LENS_REASON_CWR;
 	u32 ssthresh;
 
 	lens_decision_begin(d, cc);
-	if (lens_reducing(cc) || (cc->flags & LENS_F_ECN_CWR)) {
-		d->events |= LENS_EV_ECN_IGNORED;
+	if (lens_reducing(cc) || (cc->flags & LENS_F_CWR)) {
+		d->events |= LENS_EV_CWR_IGNORED;
 		lens_decision_end(d, cc);
 		return;
 	}
 	if (lens_in_slow_start(cc))
 		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
 	ssthresh = max_t(u32, cc->cwnd / 2, LENS_MIN_SSTHRESH);
-	lens_set_ssthresh(cc, ssthresh, LENS_REASON_ECN, d);
-	lens_set_cwnd(cc, min_t(u32, cc->cwnd, ssthresh), LENS_REASON_ECN, d);
-	cc->ecn_high_seq = snd_nxt;
-	cc->flags |= LENS_F_ECN_CWR;
+	lens_set_ssthresh(cc, ssthresh, reason, d);
+	lens_set_cwnd(cc, min_t(u32, cc->cwnd, ssthresh), reason, d);
+	cc->cwr_high_seq = snd_nxt;
+	cc->flags |= LENS_F_CWR;
 	cc->flags &= ~LENS_F_UNDO;
 	lens_resume_open_phase(cc);
-	lens_stat_inc(&cc->stats.ecn_reductions);
+	lens_stat_inc(ece ? &cc->stats.ecn_reductions :
+		      &cc->stats.cwr_reductions);
 	lens_decision_end(d, cc);
 }
 
@@ -911,7 +918,7 @@ void lens_cc_on_ecn(struct lens_cc *cc, u32 snd_nxt, struct lens_decision *d)
  * ssthresh = max(ssthresh, prior), cwnd = max(cwnd, prior), where cwnd is
  * the deflated window in NewReno recovery. Keeping the larger of the two,
  * like tcp_reno_undo_cwnd(), keeps growth earned since the cut. The record
- * is used once; without one (none taken, already used, or an ECN cut since)
+ * is used once; without one (none taken, already used, or a CWR cut since)
  * nothing changes.
  *
  * Return: the window to set, Linux convention.
@@ -978,9 +985,9 @@ void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
 		    const struct lens_ack *ack, struct lens_decision *d)
 {
 	lens_decision_begin(d, cc);
-	if ((cc->flags & LENS_F_ECN_CWR) &&
-	    !tcplens_seq_before(ack->snd_una, cc->ecn_high_seq))
-		cc->flags &= ~LENS_F_ECN_CWR;
+	if ((cc->flags & LENS_F_CWR) &&
+	    !tcplens_seq_before(ack->snd_una, cc->cwr_high_seq))
+		cc->flags &= ~LENS_F_CWR;
 
 	switch (cc->phase) {
 	case LENS_PHASE_RECOVERY:
@@ -1074,6 +1081,7 @@ static const char * const lens_reason_names[LENS_REASON_NR] = {
 	[LENS_REASON_RTO]		= "rto",
 	[LENS_REASON_UNDO]		= "undo",
 	[LENS_REASON_ECN]		= "ecn",
+	[LENS_REASON_CWR]		= "cwr",
 };
 
 static const char * const lens_ss_exit_names[LENS_SS_EXIT_NR] = {

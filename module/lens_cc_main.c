@@ -319,12 +319,14 @@ static void lens_apply(struct sock *sk, struct lens_sock *ls)
 	}
 }
 
+/* An ACK (or a signal) is done with: keep what the next ACK compares. */
 static void lens_remember(struct sock *sk, struct lens_sock *ls)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
 	ls->prior_snd_una = tp->snd_una;
 	ls->prior_sacked_out = tp->sacked_out;
+	ls->ack_ece = false;
 }
 
 static void lens_init(struct sock *sk)
@@ -367,10 +369,22 @@ static void lens_release(struct sock *sk)
 		lens_count(sk, LENS_CNT_CONN_RELEASE);
 }
 
+/*
+ * FlightSize for RFC 5681 equation (4), without what Limited Transmit sent
+ * (RFC 5681 3.2 step 2). Linux's Limited Transmit is the Disorder state
+ * sending while SACKs shrink the pipe below an unchanged cwnd, so the
+ * segments out beyond cwnd are exactly those; outside Disorder
+ * packets_out does not exceed cwnd and this is packets_out.
+ */
+static u32 lens_loss_flight(const struct tcp_sock *tp)
+{
+	return min(tp->packets_out, tcp_snd_cwnd(tp));
+}
+
 /* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
 static u32 lens_ssthresh(struct sock *sk)
 {
-	return lens_loss_ssthresh(tcp_sk(sk)->packets_out);
+	return lens_loss_ssthresh(lens_loss_flight(tcp_sk(sk)));
 }
 
 static void lens_cong_control_impl(struct sock *sk,
@@ -418,7 +432,7 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 		lens_fill_ack(sk, ls, NULL, &ack);
 		rcu_read_lock();
 		lens_cc_enter_recovery(&ls->cc, lens_params_get(),
-				       tp->packets_out, &ack, &d);
+				       lens_loss_flight(tp), &ack, &d);
 		lens_count(sk, lens_params_get()->recovery == LENS_RECOVERY_NEWRENO ?
 			   LENS_CNT_RECOVERY_NEWRENO : LENS_CNT_RECOVERY_PRR);
 		rcu_read_unlock();
@@ -428,9 +442,10 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 		lens_count(sk, LENS_CNT_RTO);
 		break;
 	case TCP_CA_CWR:
-		lens_cc_on_ecn(&ls->cc, tp->snd_nxt, &d);
-		if (!(d.events & LENS_EV_ECN_IGNORED))
-			lens_count(sk, LENS_CNT_ECN);
+		lens_cc_on_cwr(&ls->cc, tp->snd_nxt, ls->ack_ece, &d);
+		if (!(d.events & LENS_EV_CWR_IGNORED))
+			lens_count(sk, ls->ack_ece ? LENS_CNT_ECN :
+				   LENS_CNT_CWR_OTHER);
 		break;
 	default:
 		return;
@@ -458,6 +473,17 @@ static u32 lens_undo_cwnd(struct sock *sk)
 	return max_t(u32, cwnd, 1);
 }
 
+/*
+ * The stack enters CWR for an ECN-Echo from within the ACK's processing,
+ * after this callback; it also enters CWR when its qdisc refuses a segment
+ * or a tail loss probe repaired a loss. Remember which ACK echoed CE so the
+ * reduction can say why it happened.
+ */
+static void lens_in_ack_event(struct sock *sk, u32 flags)
+{
+	lens_sk(sk)->ack_ece = !!(flags & CA_ACK_ECE);
+}
+
 /* Karn's rule: the stack's sample never comes from retransmitted data. */
 static void lens_pkts_acked(struct sock *sk, const struct ack_sample *sample)
 {
@@ -478,6 +504,7 @@ static struct tcp_congestion_ops tcp_lens_ops __read_mostly = {
 	.set_state = lens_set_state,
 	.undo_cwnd = lens_undo_cwnd,
 	.pkts_acked = lens_pkts_acked,
+	.in_ack_event = lens_in_ack_event,
 };
 
 /* ------------------------------------------------------------------------

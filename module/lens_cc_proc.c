@@ -30,6 +30,7 @@ static const char *const lens_counter_names[LENS_CNT_NR] = {
 	[LENS_CNT_RTO] = "rto",
 	[LENS_CNT_UNDO] = "undo",
 	[LENS_CNT_ECN] = "ecn",
+	[LENS_CNT_CWR_OTHER] = "cwr_other",
 };
 
 /* Socket states as `ss` names them. */
@@ -135,7 +136,7 @@ static int lens_conns_show(struct seq_file *seq, void *v)
 	struct sock *sk;
 
 	if (v == &lens_conns) {
-		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn\n");
+		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn cwr_other\n");
 		return 0;
 	}
 	ls = list_entry(v, struct lens_sock, node);
@@ -157,10 +158,10 @@ static int lens_conns_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%u ", READ_ONCE(cc->recovery_point));
 	else
 		seq_puts(seq, "- ");
-	seq_printf(seq, "%u %u %u %u %u %u\n",
+	seq_printf(seq, "%u %u %u %u %u %u %u\n",
 		   cc->stats.recoveries, cc->stats.partial_acks,
 		   cc->stats.full_acks, cc->stats.rtos, cc->stats.undos,
-		   cc->stats.ecn_reductions);
+		   cc->stats.ecn_reductions, cc->stats.cwr_reductions);
 	return 0;
 }
 

@@ -28,7 +28,8 @@
 	{ LENS_REASON_FULL_ACK, "full-ack" },			\
 	{ LENS_REASON_RTO, "rto" },				\
 	{ LENS_REASON_UNDO, "undo" },				\
-	{ LENS_REASON_ECN, "ecn" }
+	{ LENS_REASON_ECN, "ecn" },				\
+	{ LENS_REASON_CWR, "cwr" }
 
 #define LENS_TRACE_PHASES					\
 	{ LENS_PHASE_SS, "ss" },				\

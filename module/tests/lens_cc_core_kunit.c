@@ -835,7 +835,7 @@ static void lens_undo_test(struct kunit *test)
 	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
 	ack.snd_una = 20000;
 	lens_cc_on_ack(&cc, &p, &ack, &d);
-	lens_cc_on_ecn(&cc, 30000, &d);
+	lens_cc_on_cwr(&cc, 30000, true, &d);
 	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 5U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
 	KUNIT_EXPECT_EQ(test, cc.stats.undos, 0);
@@ -854,7 +854,7 @@ static void lens_ecn_once_per_window_test(struct kunit *test)
 		u32 base = lens_tv_bases[b];
 
 		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, lens_tv_seq(base, 20));
-		lens_cc_on_ecn(&cc, lens_tv_seq(base, 20), &d);
+		lens_cc_on_cwr(&cc, lens_tv_seq(base, 20), true, &d);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 		KUNIT_EXPECT_EQ(test, d.reasons,
@@ -863,17 +863,52 @@ static void lens_ecn_once_per_window_test(struct kunit *test)
 		ack.snd_una = lens_tv_seq(base, 19);
 		ack.snd_nxt = lens_tv_seq(base, 30);
 		lens_cc_on_ack(&cc, &p, &ack, &d);
-		lens_cc_on_ecn(&cc, lens_tv_seq(base, 30), &d);
+		lens_cc_on_cwr(&cc, lens_tv_seq(base, 30), true, &d);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
-		KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_ECN_IGNORED);
+		KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
 		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 1);
 		/* The window is acked: the next echo cuts again. */
 		ack.snd_una = lens_tv_seq(base, 20);
 		lens_cc_on_ack(&cc, &p, &ack, &d);
-		lens_cc_on_ecn(&cc, lens_tv_seq(base, 30), &d);
+		lens_cc_on_cwr(&cc, lens_tv_seq(base, 30), true, &d);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, 5U);
 		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 2);
 	}
+}
+
+/*
+ * CWR for another cause (local congestion, a loss a TLP repaired) cuts like
+ * ECN-Echo, is counted apart, and shares the once-per-window rule with it.
+ */
+static void lens_cwr_other_cause_test(struct kunit *test)
+{
+	struct lens_ack ack = { .flags = LENS_ACK_CWND_LIMITED };
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
+	lens_cc_on_cwr(&cc, 20, false, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_CWR));
+	KUNIT_EXPECT_EQ(test, cc.stats.cwr_reductions, 1);
+	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
+	KUNIT_EXPECT_STREQ(test, lens_reason_name(LENS_REASON_CWR), "cwr");
+	/* An ECN-Echo in the same window is not a second cut. */
+	lens_cc_on_cwr(&cc, 30, true, &d);
+	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
+	/* Once the window is acked it is. */
+	ack.snd_una = 20;
+	ack.snd_nxt = 30;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	lens_cc_on_cwr(&cc, 30, true, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5U);
+	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_ECN));
+	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 1);
+	KUNIT_EXPECT_EQ(test, cc.stats.cwr_reductions, 1);
 }
 
 /* max(cwnd / 2, 2), never above the current window; not in recovery. */
@@ -892,21 +927,21 @@ static void lens_ecn_small_windows_test(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(v); i++) {
 		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
 		lens_cc_sync(&cc, v[i][0], 2);
-		lens_cc_on_ecn(&cc, 0, &d);
+		lens_cc_on_cwr(&cc, 0, true, &d);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, v[i][1]);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, v[i][2]);
 	}
 	/* In slow start it ends slow start. */
 	lens_params_default(&p);
 	lens_cc_init(&cc, &p, 10, 0);
-	lens_cc_on_ecn(&cc, 0, &d);
+	lens_cc_on_cwr(&cc, 0, true, &d);
 	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
 	/* Fast recovery already cut this window. */
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
 	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
-	lens_cc_on_ecn(&cc, 20000, &d);
-	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_ECN_IGNORED);
+	lens_cc_on_cwr(&cc, 20000, true, &d);
+	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
 }
@@ -918,6 +953,7 @@ static struct kunit_case lens_signal_cases[] = {
 	KUNIT_CASE(lens_undo_test),
 	KUNIT_CASE(lens_ecn_once_per_window_test),
 	KUNIT_CASE(lens_ecn_small_windows_test),
+	KUNIT_CASE(lens_cwr_other_cause_test),
 	{}
 };
 
