@@ -66,7 +66,7 @@ enum tcplens_event {
 #define TCPLENS_SEG_WIN_PROBE	0x0010	/* persist probe, peer window 0 */
 #define TCPLENS_SEG_KEEPALIVE	0x0020	/* SND.NXT - 1, <= 1 byte, all acked */
 #define TCPLENS_SEG_RST_OK	0x0040	/* RST acceptable to its receiver */
-#define TCPLENS_SEG_RST_BAD	0x0080	/* RST outside the receiver's window */
+#define TCPLENS_SEG_RST_BAD	0x0080	/* RST its receiver would not accept */
 #define TCPLENS_SEG_NEW_ISN	0x0100	/* SYN of a new incarnation */
 #define TCPLENS_SEG_BAD_FIN	0x0200	/* FIN not at its stream's end */
 

@@ -26,16 +26,25 @@
  *    (the receiver has had everything up to it), so an entry picked up in
  *    the middle of a connection is checked from its first segments on.
  *
- *    RST acceptability (RFC 9293 3.10.7.4, RFC 5961 3.2): the endpoint
- *    resets only on SEG.SEQ == RCV.NXT and challenges other in-window
- *    RSTs. An observer knows RCV.NXT only within the data in flight,
- *    which the window bounds, so it accepts SEG.SEQ in
- *    [SND.NXT - RCV.WND, SND.NXT + RCV.WND] of the sender, which is what
- *    nf_conntrack does too. A blind RST must still guess a window out of
- *    2^32. An RST from a side never seen is acceptable only when it
- *    acknowledges exactly all the other side sent: the form RFC 9293
- *    3.10.7.1 gives a reset answering a segment without ACK, and the one
- *    SYN-SENT accepts (3.10.7.3).
+ *    RST acceptability (RFC 9293 3.10.7.4, RFC 5961 3.2). A synchronized
+ *    endpoint resets only on SEG.SEQ == RCV.NXT and answers any other RST
+ *    with a challenge ACK, staying open. The sender's end[] is the
+ *    endpoint's RCV.NXT when everything sent arrived, and the right edge
+ *    of its highest SACK block otherwise, which Linux accepts too
+ *    (tcp_validate_incoming()), as it accepts RCV.NXT - 1 once the FIN is
+ *    in. So an RST the tracked endpoint receives in a synchronized state
+ *    is acceptable only at end[] (or end[] - 1 after the sender's FIN):
+ *    an in-window guess no longer closes a live entry. Elsewhere the rule
+ *    is the window's, [SND.NXT - RCV.WND, SND.NXT + RCV.WND] of the sender
+ *    as nf_conntrack has it: for the endpoint's own RSTs, and in SYN_RECV
+ *    (a request socket takes any in-window RST, tcp_check_req()). An
+ *    orphan in FIN_WAIT_2 is a timewait socket, which takes any RST in
+ *    [RCV.NXT, RCV.NXT + RCV.WND]; the exact rule keeps such an entry on
+ *    a blind in-window guess, until its FIN_WAIT_2 timeout.
+ *    An RST from a side never seen is acceptable only when it acknowledges
+ *    exactly all the other side sent: the form RFC 9293 3.10.7.1 gives a
+ *    reset answering a segment without ACK, and the one SYN-SENT accepts
+ *    (3.10.7.3).
  *
  *    Window scale applies when both SYNs offered it (RFC 7323 2.2); the
  *    window of a SYN is never scaled. With the handshake not seen the
@@ -319,14 +328,36 @@ u32 tcplens_track_window(const struct tcplens_seq_track *trk,
 	return (u32)trk->win[d] << tcplens_track_shift(trk, d);
 }
 
+/* States where the tracked endpoint resets only on an exact sequence. */
+static bool tcplens_state_rst_exact(enum tcplens_state state)
+{
+	switch (state) {
+	case TCPLENS_STATE_ESTABLISHED:
+	case TCPLENS_STATE_FIN_WAIT_1:
+	case TCPLENS_STATE_FIN_WAIT_2:
+	case TCPLENS_STATE_CLOSING:
+	case TCPLENS_STATE_TIME_WAIT:
+	case TCPLENS_STATE_CLOSE_WAIT:
+	case TCPLENS_STATE_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Would the receiver of this RST from @d accept it (see the top)? */
 static bool tcplens_rst_acceptable(const struct tcplens_seq_track *trk,
-				   unsigned int d,
+				   enum tcplens_state state, unsigned int d,
 				   const struct tcplens_pkt *pkt)
 {
 	unsigned int r = d ^ 1;
 	u32 wnd;
 
+	if ((trk->flags[d] & TCPLENS_TRK_KNOWN) && d == TCPLENS_DIR_IN &&
+	    tcplens_state_rst_exact(state))
+		return pkt->seq == trk->end[d] ||
+		       ((trk->flags[d] & TCPLENS_TRK_FIN) &&
+			pkt->seq == trk->end[d] - 1);
 	if (trk->flags[d] & TCPLENS_TRK_KNOWN) {
 		wnd = tcplens_track_window(trk, r);
 		return tcplens_seq_in_span(pkt->seq, trk->end[d] - wnd, 2 * wnd);
@@ -506,7 +537,7 @@ u16 tcplens_track_segment(struct tcplens_seq_track *trk,
 	if (d >= TCPLENS_DIR_COUNT)
 		return 0;
 	if (pkt->flags & TCPLENS_TCP_RST)
-		return tcplens_rst_acceptable(trk, d, pkt) ?
+		return tcplens_rst_acceptable(trk, state, d, pkt) ?
 		       TCPLENS_SEG_RST_OK : TCPLENS_SEG_RST_BAD;
 	/* no SYN nor ACK, FIN without ACK, SYN+FIN: dropped, learn nothing */
 	if (!tcplens_flags_valid(pkt->flags))

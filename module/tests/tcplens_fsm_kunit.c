@@ -458,7 +458,10 @@ static void tcplens_fsm_rst_window(struct kunit *test)
 	struct conn c;
 	u16 seg;
 
-	/* our last window is WIN: the peer's RST must fall within it */
+	/*
+	 * Synchronized, we reset only at RCV.NXT (RFC 5961 3.2): an RST in
+	 * our window, or outside it, gets a challenge ACK and changes nothing.
+	 */
 	establish(test, &c);
 	seg = step(test, &c, IN, R_, PISS + 1 + WIN + 1, 0, 0,
 		   TCPLENS_STATE_ESTABLISHED);
@@ -468,19 +471,41 @@ static void tcplens_fsm_rst_window(struct kunit *test)
 	step(test, &c, IN, R_ | A_, PISS + 1 + 0x80000000u, LISS + 1, 0,
 	     TCPLENS_STATE_ESTABLISHED);
 	seg = step(test, &c, IN, R_, PISS + 1 + WIN, 0, 0,
+		   TCPLENS_STATE_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, seg, TCPLENS_SEG_RST_BAD);
+	step(test, &c, IN, R_, PISS + 2, 0, 0, TCPLENS_STATE_ESTABLISHED);
+	step(test, &c, IN, R_, PISS, 0, 0, TCPLENS_STATE_ESTABLISHED);
+	seg = step(test, &c, IN, R_ | A_, PISS + 1, LISS + 1, 0,
 		   TCPLENS_STATE_CLOSED);
 	KUNIT_EXPECT_EQ(test, seg, TCPLENS_SEG_RST_OK);
 
+	/* ours: the window's rule, [SND.NXT - WND, SND.NXT + WND] */
 	establish(test, &c);
-	step(test, &c, IN, R_, PISS + 1 - WIN, 0, 0, TCPLENS_STATE_CLOSED);
-
-	/* exact match, and ours */
-	establish(test, &c);
-	step(test, &c, IN, R_ | A_, PISS + 1, LISS + 1, 0,
+	step(test, &c, OUT, R_ | A_, LISS + 1 + WIN + 1, PISS + 1, 0,
+	     TCPLENS_STATE_ESTABLISHED);
+	step(test, &c, OUT, R_ | A_, LISS + 1 - WIN, PISS + 1, 0,
 	     TCPLENS_STATE_CLOSED);
 	establish(test, &c);
 	step(test, &c, OUT, R_ | A_, LISS + 1, PISS + 1, 0,
 	     TCPLENS_STATE_CLOSED);
+
+	/* after the peer's FIN, RCV.NXT - 1 resets too (tcp_reset_check()) */
+	establish(test, &c);
+	step(test, &c, IN, A_ | F_, PISS + 1, LISS + 1, 0,
+	     TCPLENS_STATE_CLOSE_WAIT);
+	step(test, &c, IN, R_, PISS + 3, 0, 0, TCPLENS_STATE_CLOSE_WAIT);
+	step(test, &c, IN, R_, PISS + 1, 0, 0, TCPLENS_STATE_CLOSED);
+	establish(test, &c);
+	step(test, &c, IN, A_ | F_, PISS + 1, LISS + 1, 0,
+	     TCPLENS_STATE_CLOSE_WAIT);
+	step(test, &c, IN, R_, PISS + 2, 0, 0, TCPLENS_STATE_CLOSED);
+
+	/* data the peer sent moves the exact point */
+	establish(test, &c);
+	step(test, &c, IN, A_, PISS + 1, LISS + 1, 100,
+	     TCPLENS_STATE_ESTABLISHED);
+	step(test, &c, IN, R_, PISS + 1, 0, 0, TCPLENS_STATE_ESTABLISHED);
+	step(test, &c, IN, R_, PISS + 101, 0, 0, TCPLENS_STATE_CLOSED);
 
 	/* a zero window leaves only the exact sequence */
 	establish(test, &c);
@@ -503,6 +528,8 @@ static void tcplens_fsm_rst_window(struct kunit *test)
 	     TCPLENS_STATE_FIN_WAIT_2);
 	step(test, &c, IN, R_, PISS + 1 + 2 * WIN, 0, 0,
 	     TCPLENS_STATE_FIN_WAIT_2);
+	step(test, &c, IN, R_, PISS + 1 + WIN, 0, 0,
+	     TCPLENS_STATE_FIN_WAIT_2);
 	step(test, &c, IN, R_, PISS + 1, 0, 0, TCPLENS_STATE_CLOSED);
 	/* no TCB: an RST changes nothing */
 	step(test, &c, IN, R_, PISS + 1, 0, 0, TCPLENS_STATE_CLOSED);
@@ -513,7 +540,7 @@ static void tcplens_fsm_rst_scaled_window(struct kunit *test)
 	struct conn c = {};
 	struct tcplens_pkt p;
 
-	/* both offer scaling: our raw window 100 << 7 = 12800 bytes */
+	/* both offer scaling: a raw window 100 << 7 = 12800 bytes */
 	step_syn(test, &c, OUT, S_, LISS, 0, 7, TCPLENS_STATE_SYN_SENT);
 	/* the window in a SYN is never scaled */
 	KUNIT_EXPECT_EQ(test, tcplens_track_window(&c.trk, OUT), 65535U);
@@ -524,19 +551,28 @@ static void tcplens_fsm_rst_scaled_window(struct kunit *test)
 	mkpkt(&p, A_, LISS + 1, PISS + 1, 0, 100);
 	feed(test, &c, OUT, &p, TCPLENS_STATE_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, tcplens_track_window(&c.trk, OUT), 12800U);
-	step(test, &c, IN, R_, PISS + 1 + 12801, 0, 0,
+	mkpkt(&p, A_, PISS + 1, LISS + 1, 0, 100);
+	feed(test, &c, IN, &p, TCPLENS_STATE_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, tcplens_track_window(&c.trk, IN), 12800U);
+	/* our own RST is checked against the peer's scaled window */
+	step(test, &c, OUT, R_, LISS + 1 + 12801, 0, 0,
 	     TCPLENS_STATE_ESTABLISHED);
-	step(test, &c, IN, R_, PISS + 1 + 12800, 0, 0, TCPLENS_STATE_CLOSED);
+	step(test, &c, OUT, R_, LISS + 1 + 12800, 0, 0, TCPLENS_STATE_CLOSED);
 
 	/* the peer does not offer it: no scaling either way */
 	memset(&c, 0, sizeof(c));
 	step_syn(test, &c, OUT, S_, LISS, 0, 7, TCPLENS_STATE_SYN_SENT);
 	step_syn(test, &c, IN, S_ | A_, PISS, LISS + 1, -1,
 		 TCPLENS_STATE_ESTABLISHED);
+	mkpkt(&p, A_, LISS + 1, PISS + 1, 0, 100);
 	feed(test, &c, OUT, &p, TCPLENS_STATE_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, tcplens_track_window(&c.trk, OUT), 100U);
-	step(test, &c, IN, R_, PISS + 1 + 101, 0, 0,
+	mkpkt(&p, A_, PISS + 1, LISS + 1, 0, 100);
+	feed(test, &c, IN, &p, TCPLENS_STATE_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, tcplens_track_window(&c.trk, IN), 100U);
+	step(test, &c, OUT, R_, LISS + 1 + 101, 0, 0,
 	     TCPLENS_STATE_ESTABLISHED);
+	step(test, &c, OUT, R_, LISS + 1 + 100, 0, 0, TCPLENS_STATE_CLOSED);
 
 	/* a shift above 14 is used as 14 (RFC 7323 2.3) */
 	memset(&c, 0, sizeof(c));
@@ -861,10 +897,13 @@ static void tcplens_fsm_sequence_wrap(struct kunit *test)
 	     TCPLENS_STATE_FIN_WAIT_1);
 	step(test, &c, IN, A_, piss + 301, liss + 102, 0,
 	     TCPLENS_STATE_FIN_WAIT_2);
-	/* RST window across the wrap: [end - WIN, end + WIN] */
-	step(test, &c, IN, R_, piss + 301 - WIN - 1, 0, 0,
+	/* across the wrap: our RST's window, the peer's exact point */
+	step(test, &c, OUT, R_, liss + 102 - WIN - 1, 0, 0,
 	     TCPLENS_STATE_FIN_WAIT_2);
-	step(test, &c, IN, R_, piss + 301 + WIN, 0, 0, TCPLENS_STATE_CLOSED);
+	step(test, &c, IN, R_, piss + 301 + WIN, 0, 0,
+	     TCPLENS_STATE_FIN_WAIT_2);
+	step(test, &c, IN, R_, piss + 300, 0, 0, TCPLENS_STATE_FIN_WAIT_2);
+	step(test, &c, IN, R_, piss + 301, 0, 0, TCPLENS_STATE_CLOSED);
 }
 
 static struct kunit_case tcplens_fsm_cases[] = {
