@@ -28,9 +28,11 @@ obs_load
 obs_pair "$A" "$B"
 netns_add "$C"
 
-# scenario FAMILY SERVER_ADDR TARGET
+# scenario FAMILY SERVER_ADDR TARGET LOCAL_RE: LOCAL_RE picks the family's
+# lines; the previous scenario's TIME_WAIT may expire meanwhile, at a
+# slightly different moment in the kernel and in the observer.
 scenario() {
-	local fam=$1 addr=$2 target=$3
+	local fam=$1 addr=$2 target=$3 re=$4
 	loadgen_bg "$B" server -m echo -l "$addr" -p 8080 -d 120
 	srv=$LG_PID
 	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8080' | grep -q 8080"
@@ -38,8 +40,8 @@ scenario() {
 	cli=$LG_PID
 	wait_for 30 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" -ge $N ]'
 	sleep 0.5
-	check "$fam: $N open connections: client conns == ss" conns_match_ss "$A"
-	check "$fam: $N open connections: server conns == ss" conns_match_ss "$B"
+	check "$fam: $N open connections: client conns == ss" conns_match_ss "$A" "$re"
+	check "$fam: $N open connections: server conns == ss" conns_match_ss "$B" "$re"
 	check "$fam: states counts ESTABLISHED like ss" \
 		test "$(obs_state_count "$A" ESTABLISHED)" = \
 		"$(ip netns exec "$A" ss -Htan state established | wc -l)"
@@ -47,14 +49,14 @@ scenario() {
 	loadgen_stop "$cli"
 	wait_for 15 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" = 0 ]'
 	sleep $(((2 * OBS_TICK_MS + 999) / 1000))
-	check "$fam: closed: client conns == ss (TIME_WAIT)" conns_match_ss "$A"
-	check "$fam: closed: server conns == ss (none)" conns_match_ss "$B"
+	check "$fam: closed: client conns == ss (TIME_WAIT)" conns_match_ss "$A" "$re"
+	check "$fam: closed: server conns == ss (none)" conns_match_ss "$B" "$re"
 	loadgen_stop "$srv"
 	wait
 }
 
-scenario ipv4 10.77.0.2 10.77.0.2:8080
-scenario ipv6 fd00:77::2 '[fd00:77::2]:8080'
+scenario ipv4 10.77.0.2 10.77.0.2:8080 '^10\.77\.'
+scenario ipv6 fd00:77::2 '[fd00:77::2]:8080' '^\[fd00:77::'
 
 check "another namespace sees none of it" \
 	test "$(obs_cat "$C" conns | wc -l)" = 1 -a "$(obs_stat "$C" entries)" = 0
