@@ -206,6 +206,9 @@ void tcplens_obs_forward(struct tcplens_obs_net *on,
 bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
 		      enum tcplens_obs_kill why);
 void tcplens_obs_flush(struct tcplens_obs_net *on);
+void tcplens_obs_walk(struct tcplens_obs_net *on,
+		      void (*fn)(struct tcplens_obs_net *on,
+				 struct tcplens_conn *c, u32 bucket));
 struct hlist_head *tcplens_obs_bucket(u32 i);
 spinlock_t *tcplens_obs_bucket_lock(u32 i);
 u16 tcplens_obs_service_port(struct tcplens_obs_net *on,

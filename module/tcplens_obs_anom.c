@@ -212,13 +212,31 @@ void tcplens_obs_anom_refresh(struct tcplens_obs_net *on)
 			tcplens_anom_update(on, r);
 }
 
+/* Rescan: an entry's start lowers its stale record's oldest found. */
+static void tcplens_anom_rescan_one(struct tcplens_obs_net *on,
+				    struct tcplens_conn *c, u32 bucket)
+{
+	struct tcplens_anom_rec *r;
+	struct tcplens_anom_key k;
+	u32 since;
+
+	if (c->anomaly == TCPLENS_ANOM_NONE)
+		return;
+	tcplens_anom_key_of(on, c, c->anomaly, &k);
+	r = tcplens_anom_find(on, &k, false);
+	if (!r || !r->stale)
+		return;
+	since = c->anomaly == TCPLENS_ANOM_HALF_OPEN ?
+		READ_ONCE(c->last_seen) : READ_ONCE(c->state_since);
+	if ((s32)(since - r->scratch) < 0)
+		r->scratch = since;
+}
+
 /* Put the oldest age of stale raised records right. */
 void tcplens_obs_anom_rescan(struct tcplens_obs_net *on)
 {
-	u32 i, n = tcplens_obs_table_buckets(), now = jiffies;
+	u32 i, now = jiffies;
 	struct tcplens_anom_rec *r;
-	struct tcplens_anom_key k;
-	struct tcplens_conn *c;
 
 	spin_lock_bh(&on->tlock);
 	on->stale = false;
@@ -228,32 +246,7 @@ void tcplens_obs_anom_rescan(struct tcplens_obs_net *on)
 			r->scratch = now;
 	spin_unlock_bh(&on->tlock);
 
-	for (i = 0; i < n; i++) {
-		struct hlist_head *head = tcplens_obs_bucket(i);
-
-		if (hlist_empty(head))
-			continue;
-		spin_lock_bh(&on->tlock);
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(c, head, hnode) {
-			u32 since;
-
-			if (c->on != on || c->anomaly == TCPLENS_ANOM_NONE)
-				continue;
-			tcplens_anom_key_of(on, c, c->anomaly, &k);
-			r = tcplens_anom_find(on, &k, false);
-			if (!r || !r->stale)
-				continue;
-			since = c->anomaly == TCPLENS_ANOM_HALF_OPEN ?
-				READ_ONCE(c->last_seen) :
-				READ_ONCE(c->state_since);
-			if ((s32)(since - r->scratch) < 0)
-				r->scratch = since;
-		}
-		rcu_read_unlock();
-		spin_unlock_bh(&on->tlock);
-		cond_resched();
-	}
+	tcplens_obs_walk(on, tcplens_anom_rescan_one);
 
 	spin_lock_bh(&on->tlock);
 	for (i = 0; i < TCPLENS_AREC_BUCKETS; i++)

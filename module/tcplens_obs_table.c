@@ -480,8 +480,20 @@ bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
 	return true;
 }
 
-/* Namespace exit, hooks and tick stopped: free every entry of @on. */
-void tcplens_obs_flush(struct tcplens_obs_net *on)
+/**
+ * tcplens_obs_walk() - visit every entry of a namespace
+ * @on: the namespace
+ * @fn: called for each entry of @on with its hash bucket, on->tlock held,
+ *	under RCU; it may kill the entry (hlist_del_rcu() keeps ->next: the
+ *	walk goes on)
+ *
+ * The table is shared by all namespaces: a walk visits every bucket, and
+ * sleeps between buckets, so process context only (the tick, sysctls,
+ * namespace exit). Entries added meanwhile may or may not be visited.
+ */
+void tcplens_obs_walk(struct tcplens_obs_net *on,
+		      void (*fn)(struct tcplens_obs_net *on,
+				 struct tcplens_conn *c, u32 bucket))
 {
 	struct tcplens_conn *c;
 	u32 i;
@@ -491,15 +503,25 @@ void tcplens_obs_flush(struct tcplens_obs_net *on)
 			continue;
 		spin_lock_bh(&on->tlock);
 		rcu_read_lock();
-		/* hlist_del_rcu() keeps ->next: the walk may go on */
 		hlist_for_each_entry_rcu(c, &tcplens_hash[i], hnode)
 			if (c->on == on)
-				tcplens_obs_kill(on, c, TCPLENS_KILL_FLUSH);
+				fn(on, c, i);
 		rcu_read_unlock();
 		spin_unlock_bh(&on->tlock);
-		if (!(i % TCPLENS_LOCKS))
-			cond_resched();
+		cond_resched();
 	}
+}
+
+static void tcplens_obs_flush_one(struct tcplens_obs_net *on,
+				  struct tcplens_conn *c, u32 bucket)
+{
+	tcplens_obs_kill(on, c, TCPLENS_KILL_FLUSH);
+}
+
+/* Namespace exit, hooks and tick stopped: free every entry of @on. */
+void tcplens_obs_flush(struct tcplens_obs_net *on)
+{
+	tcplens_obs_walk(on, tcplens_obs_flush_one);
 }
 
 int tcplens_obs_table_init(void)

@@ -197,31 +197,21 @@ static void tcplens_obs_due(struct tcplens_wheel *wheel,
  * Thresholds changed: raise or clear the records for their counts now,
  * and evaluate every entry again within TCPLENS_RESCHED_SPREAD ticks.
  */
+static void tcplens_obs_resched_one(struct tcplens_obs_net *on,
+				    struct tcplens_conn *c, u32 bucket)
+{
+	if (!(READ_ONCE(c->flags) & TCPLENS_CONN_DEAD))
+		tcplens_wheel_schedule(&on->wheel, &c->wnode,
+				       1 + bucket % TCPLENS_RESCHED_SPREAD);
+}
+
 static void tcplens_obs_resched_all(struct tcplens_obs_net *on)
 {
-	u32 i, n = tcplens_obs_table_buckets();
-	struct tcplens_conn *c;
-
 	WRITE_ONCE(on->resched_all, false);
 	spin_lock_bh(&on->tlock);
 	tcplens_obs_anom_refresh(on);
 	spin_unlock_bh(&on->tlock);
-	for (i = 0; i < n; i++) {
-		struct hlist_head *head = tcplens_obs_bucket(i);
-
-		if (hlist_empty(head))
-			continue;
-		spin_lock_bh(&on->tlock);
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(c, head, hnode)
-			if (c->on == on &&
-			    !(READ_ONCE(c->flags) & TCPLENS_CONN_DEAD))
-				tcplens_wheel_schedule(&on->wheel, &c->wnode,
-						       1 + i % TCPLENS_RESCHED_SPREAD);
-		rcu_read_unlock();
-		spin_unlock_bh(&on->tlock);
-		cond_resched();
-	}
+	tcplens_obs_walk(on, tcplens_obs_resched_one);
 }
 
 static void tcplens_obs_tick(struct work_struct *work)
