@@ -5,8 +5,10 @@
 # the connections it forwards, taking the responder (the server) as the
 # local side. Its entries follow the server's sockets: they agree with ss
 # in the server's namespace, and a server that never closes raises
-# close_wait on its port in the router, cleared once it is gone. IPv4 and
-# IPv6. forward=0 removes the hooks: nothing new is tracked.
+# close_wait on its port in the router, cleared once it is gone; a server
+# that aborts every connection raises rst_storm there, cleared once the
+# clients stop. IPv4 and IPv6. forward=0 removes the hooks: nothing new is
+# tracked.
 #
 #   +----------------+        +--------------------------+        +----------------+
 #   | tl-fw-a client |  veth  | tl-fw-r router           |  veth  | tl-fw-b server |
@@ -22,8 +24,8 @@ need_cmd ip ss modprobe sysctl
 trap 'netns_cleanup' EXIT
 
 A=tl-fw-a R=tl-fw-r B=tl-fw-b
-THR=2000
-ktap_header 12
+THR=2000 RST_RATE=20
+ktap_header 17
 obs_load
 netns_add "$A" "$R" "$B"
 run ip link add veth0 netns "$A" type veth peer name veth1 netns "$R"
@@ -92,6 +94,30 @@ scenario() {
 
 scenario ipv4 10.79.2.1 10.79.2.1:8080 8080
 scenario ipv6 fd00:79:2::1 '[fd00:79:2::1]:8081' 8081
+
+# rst_storm: a server that aborts every connection, seen from the router
+rst_storm() {
+	local fam=$1 addr=$2 target=$3 port=$4 line
+	loadgen_bg "$B" server -m rst -l "$addr" -p "$port" -d 20
+	srv=$LG_PID
+	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	loadgen_bg "$A" client -t "$target" -n 10 -r 100 -d 4
+	wait_for 4 anomaly_raised "$R" rst_storm "$port"
+	line=$(anomaly_line "$R" rst_storm "$port")
+	echo "# $line"
+	check "$fam: rst_storm raised in the router on port $port" \
+		test "$(awk '{ print $5 }' <<<"${line:-x 0 0 0 0}")" -ge $RST_RATE
+	check "$fam: rst_storm cleared in the router once the clients stop" \
+		wait_for 8 anomaly_gone "$R" rst_storm "$port"
+	loadgen_stop "$srv"
+	wait
+}
+
+run obs_sysctl "$R" rst_storm_rate $RST_RATE
+rst_storm ipv4 10.79.2.1 10.79.2.1:8084 8084
+rst_storm ipv6 fd00:79:2::1 '[fd00:79:2::1]:8085' 8085
+check "a forwarded RST storm raised nothing else" \
+	test -z "$(obs_cat "$R" anomalies | awk '$1 != "total" && $1 != "kind" && $1 != "rst_storm"')"
 
 run obs_sysctl "$R" forward 0
 before=$(obs_stat "$R" created)
