@@ -72,7 +72,9 @@ check "ipv6: time_wait raised toward [fd00:77::2]:8083" \
 	test "$(anomaly_remote_line "$A" time_wait '[fd00:77::2]:8083' | awk '{ print $5 }')" -ge $TW
 # TIME_WAIT rows only: on 6.12 a few (3 of 80) RST-storm client sockets
 # stayed in FIN_WAIT2 in the kernel while the observer, having seen an
-# RST at RCV.NXT, had closed them. Not understood yet: see issue 4.
+# RST at RCV.NXT, had closed them. Likely a race no packet shows: the RST
+# handled on one CPU while the other swaps the orphan for its FIN_WAIT2
+# timewait socket (tcp_time_wait()) is dropped. See issue 4.
 check "TIME_WAIT on the client: conns == ss" conns_match_ss "$A" " TIME_WAIT"
 tw_seen=$(ip netns exec "$A" ss -Htan state time-wait | wc -l)
 check "states counts TIME_WAIT like ss" \
