@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the tcplens scripts. Source it; do not run it.
 #
 # Everything downloaded or built for testing lives under $TCPLENS_CACHE
@@ -106,4 +107,5 @@ kernel_modules_dir() {
 	esac
 }
 
+# shellcheck disable=SC2034 # used by the scripts that source this
 all_kernels="debian-6.1 debian-6.12 debug"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Shared helpers of the tcplens shell selftests. Source it.
 #
@@ -15,6 +16,7 @@ KSFT_SKIP=4
 TCPLENS_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TCPLENS_TOP=${TCPLENS_TOP:-$(cd "$TCPLENS_SELFTESTS/.." && pwd)}
 TCPLENS_BIN=${TCPLENS_BIN:-$TCPLENS_SELFTESTS}
+# shellcheck disable=SC2034 # used by the tests that source this
 LOADGEN=$TCPLENS_BIN/tcplens_loadgen
 
 ktap_n=0
@@ -62,6 +64,14 @@ skip_all() {
 run() {
 	echo "# + $*"
 	"$@"
+}
+
+# setup COMMAND...: run a step the test cannot go on without; if it fails,
+# bail out (KTAP "Bail out!") and fail the whole test.
+setup() {
+	run "$@" && return 0
+	echo "Bail out! setup failed: $*"
+	exit $KSFT_FAIL
 }
 
 # run_nested PROGRAM [ARGS...]: run a TAP-printing program (a kselftest

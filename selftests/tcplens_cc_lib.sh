@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Helpers of the lens congestion-control selftests (tcplens_cc_*.sh) and of
 # scripts/bench-guest. Source it after lib.sh.

@@ -33,13 +33,12 @@ run obs_sysctl "$A" fin_wait2_ms $FW2
 
 scenario() {
 	local fam=$1 addr=$2 target=$3 port=$4 remote=$5 line
-	loadgen_bg "$B" server -m never-close -l "$addr" -p "$port" -d 30
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	obs_serve "$B" "$addr" "$port" -m never-close -d 30
+	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n 5 -N 5 -c fin -d 3
 	wait_for 5 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" -ge 5 ]'
-	check "$fam: CLOSE_WAIT on the server: conns == ss" conns_match_ss "$B"
-	check "$fam: FIN_WAIT2 on the client: conns == ss" conns_match_ss "$A"
+	check "$fam: CLOSE_WAIT on the server: conns == ss" conns_match_ss "$B" ":$port "
+	check "$fam: FIN_WAIT2 on the client: conns == ss" conns_match_ss "$A" ":$port "
 	wait_for $((THR / 1000 + 3)) anomaly_raised "$B" close_wait "$port"
 	line=$(anomaly_line "$B" close_wait "$port")
 	echo "# $line"

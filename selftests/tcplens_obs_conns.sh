@@ -33,9 +33,8 @@ netns_add "$C"
 # slightly different moment in the kernel and in the observer.
 scenario() {
 	local fam=$1 addr=$2 target=$3 re=$4
-	loadgen_bg "$B" server -m echo -l "$addr" -p 8080 -d 120
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8080' | grep -q 8080"
+	obs_serve "$B" "$addr" 8080 -m echo -d 120
+	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n $N -H 120000 -c fin -d 120
 	cli=$LG_PID
 	wait_for 30 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" -ge $N ]'

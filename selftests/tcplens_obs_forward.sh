@@ -27,58 +27,18 @@ A=tl-fw-a R=tl-fw-r B=tl-fw-b
 THR=2000 RST_RATE=20
 ktap_header 17
 obs_load
-netns_add "$A" "$R" "$B"
-run ip link add veth0 netns "$A" type veth peer name veth1 netns "$R"
-run ip link add veth2 netns "$R" type veth peer name veth0 netns "$B"
-run ip -n "$A" addr add 10.79.1.1/24 dev veth0
-run ip -n "$A" addr add fd00:79:1::1/64 dev veth0 nodad
-run ip -n "$R" addr add 10.79.1.2/24 dev veth1
-run ip -n "$R" addr add fd00:79:1::2/64 dev veth1 nodad
-run ip -n "$R" addr add 10.79.2.2/24 dev veth2
-run ip -n "$R" addr add fd00:79:2::2/64 dev veth2 nodad
-run ip -n "$B" addr add 10.79.2.1/24 dev veth0
-run ip -n "$B" addr add fd00:79:2::1/64 dev veth0 nodad
-for l in "$A veth0" "$R veth1" "$R veth2" "$B veth0"; do
-	set -- $l
-	run ip -n "$1" link set "$2" up
-done
-run ip -n "$A" route add default via 10.79.1.2
-run ip -n "$A" -6 route add default via fd00:79:1::2
-run ip -n "$B" route add default via 10.79.2.2
-run ip -n "$B" -6 route add default via fd00:79:2::2
-run ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
-run ip netns exec "$R" sysctl -qw net.ipv6.conf.all.forwarding=1
-run obs_sysctl "$R" forward 1
+obs_router "$A" "$R" "$B"
 run obs_sysctl "$R" close_wait_ms $THR
 check "forward rejects 2 (EINVAL)" eval '! obs_sysctl "$R" forward 2 2>/dev/null'
 
-# router_conns: the router's entries, as the server would list them
-router_conns() {
-	obs_cat "$R" conns |
-		awk 'NR > 1 && $4 != "CLOSE" && $NF == "fwd" { print $2, $3, $4 }' | sort
-}
-
-router_match_server() {
-	local a b
-	a=$(router_conns)
-	b=$(ss_conns "$B")
-	if [ "$a" != "$b" ]; then
-		echo "# router and server ss differ (< router, > server ss):"
-		diff <(echo "$a") <(echo "$b") | head -n 20 | sed 's/^/#   /'
-		return 1
-	fi
-	echo "# $(echo "$a" | grep -c .) forwarded connections agree with the server's ss"
-}
-
 scenario() {
 	local fam=$1 addr=$2 target=$3 port=$4 line
-	loadgen_bg "$B" server -m never-close -l "$addr" -p "$port" -d 30
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	obs_serve "$B" "$addr" "$port" -m never-close -d 30
+	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n 4 -N 4 -c fin -d 3
 	wait_for 8 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" -ge 4 ]'
 	sleep 0.3
-	check "$fam: router entries == server's ss (CLOSE_WAIT)" router_match_server
+	check "$fam: router entries == server's ss (CLOSE_WAIT)" router_match_server "$R" "$B" ":$port "
 	wait_for $((THR / 1000 + 3)) anomaly_raised "$R" close_wait "$port"
 	line=$(anomaly_line "$R" close_wait "$port")
 	echo "# $line"
@@ -88,7 +48,7 @@ scenario() {
 	loadgen_stop "$srv"
 	check "$fam: cleared once the server is gone" \
 		wait_for 8 anomaly_gone "$R" close_wait "$port"
-	check "$fam: router entries == server's ss (none)" router_match_server
+	check "$fam: router entries == server's ss (none)" router_match_server "$R" "$B" ":$port "
 	wait
 }
 
@@ -98,10 +58,8 @@ scenario ipv6 fd00:79:2::1 '[fd00:79:2::1]:8081' 8081
 # rst_storm: a server that aborts every connection, seen from the router
 rst_storm() {
 	local fam=$1 addr=$2 target=$3 port=$4 line
-	loadgen_bg "$B" server -m rst -l "$addr" -p "$port" -d 20
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
-	loadgen_bg "$A" client -t "$target" -n 10 -r 100 -d 4
+	rst_storm_start "$B" "$A" "$addr" "$target" "$port"
+	srv=$SRV_PID
 	wait_for 4 anomaly_raised "$R" rst_storm "$port"
 	line=$(anomaly_line "$R" rst_storm "$port")
 	echo "# $line"

@@ -38,19 +38,18 @@ run obs_sysctl "$A" half_open_ms $HO
 
 last_ack() {
 	local fam=$1 ip=$2 addr=$3 target=$4 port=$5 client=$6 line
-	loadgen_bg "$B" server -m echo -l "$addr" -p "$port" -d 30
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
-	run ip netns exec "$B" nft add table inet tl_la
-	run ip netns exec "$B" nft add chain inet tl_la in \
+	obs_serve "$B" "$addr" "$port" -m echo -d 30
+	srv=$SRV_PID
+	setup ip netns exec "$B" nft add table inet tl_la
+	setup ip netns exec "$B" nft add chain inet tl_la in \
 		'{ type filter hook input priority 0; }'
-	run ip netns exec "$B" nft add rule inet tl_la in \
+	setup ip netns exec "$B" nft add rule inet tl_la in \
 		"$ip" saddr "$client" tcp dport "$port" tcp flags == ack drop
 	# the bare ACK of the handshake is dropped too: the client's data
 	# (PSH+ACK) completes it; its FIN+ACK passes, the ACK of ours not
 	loadgen_bg "$A" client -t "$target" -n 3 -N 3 -s 10 -c fin -d 3
 	wait_for 8 eval '[ "$(ip netns exec $B ss -Htan state last-ack | wc -l)" -ge 1 ]'
-	check "$fam: LAST_ACK on the server: conns == ss" conns_match_ss "$B"
+	check "$fam: LAST_ACK on the server: conns == ss" conns_match_ss "$B" ":$port "
 	wait_for $((LA / 1000 + 3)) anomaly_raised "$B" last_ack "$port"
 	line=$(anomaly_line "$B" last_ack "$port")
 	echo "# $line"
@@ -60,16 +59,15 @@ last_ack() {
 	check "$fam: last_ack cleared once the final ACK gets through" \
 		wait_for 15 anomaly_gone "$B" last_ack "$port"
 	check "$fam: ... and the server's entries are gone, as in ss" \
-		conns_match_ss "$B"
+		conns_match_ss "$B" ":$port "
 	loadgen_stop "$srv"
 	wait
 }
 
 half_open() {
 	local fam=$1 addr=$2 target=$3 port=$4 remote=$5 line
-	loadgen_bg "$B" server -m echo -l "$addr" -p "$port" -d 30
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	obs_serve "$B" "$addr" "$port" -m echo -d 30
+	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n 4 -H 60000 -c fin -d 5
 	wait_for $((HO / 1000 + 4)) anomaly_raised "$B" half_open "$port"
 	line=$(anomaly_line "$B" half_open "$port")
@@ -79,7 +77,7 @@ half_open() {
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $HO
 	check "$fam: half_open raised toward $remote on the client" \
 		test -n "$(anomaly_remote_line "$A" half_open "$remote")"
-	check "$fam: silent connections: conns == ss" conns_match_ss "$A"
+	check "$fam: silent connections: conns == ss" conns_match_ss "$A" ":$port "
 	check "$fam: half_open cleared when the client closes" \
 		wait_for 10 eval 'anomaly_gone $B half_open $port &&
 			[ -z "$(anomaly_remote_line $A half_open $remote)" ]'

@@ -41,6 +41,49 @@ obs_pair() {
 	run ip -n "$2" link set veth0 up
 }
 
+# obs_router A R B: client A and server B on two links through router R,
+# which forwards and observes forwarded traffic (net.tcplens.forward=1).
+# A = 10.79.1.1 / fd00:79:1::1, B = 10.79.2.1 / fd00:79:2::1; R has .2 on
+# each link.
+obs_router() {
+	local a=$1 r=$2 b=$3 l
+	netns_add "$a" "$r" "$b"
+	run ip link add veth0 netns "$a" type veth peer name veth1 netns "$r"
+	run ip link add veth2 netns "$r" type veth peer name veth0 netns "$b"
+	run ip -n "$a" addr add 10.79.1.1/24 dev veth0
+	run ip -n "$a" addr add fd00:79:1::1/64 dev veth0 nodad
+	run ip -n "$r" addr add 10.79.1.2/24 dev veth1
+	run ip -n "$r" addr add fd00:79:1::2/64 dev veth1 nodad
+	run ip -n "$r" addr add 10.79.2.2/24 dev veth2
+	run ip -n "$r" addr add fd00:79:2::2/64 dev veth2 nodad
+	run ip -n "$b" addr add 10.79.2.1/24 dev veth0
+	run ip -n "$b" addr add fd00:79:2::1/64 dev veth0 nodad
+	for l in "$a veth0" "$r veth1" "$r veth2" "$b veth0"; do
+		run ip -n "${l% *}" link set "${l#* }" up
+	done
+	run ip -n "$a" route add default via 10.79.1.2
+	run ip -n "$a" -6 route add default via fd00:79:1::2
+	run ip -n "$b" route add default via 10.79.2.2
+	run ip -n "$b" -6 route add default via fd00:79:2::2
+	run ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
+	run ip netns exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1
+	run obs_sysctl "$r" forward 1
+}
+
+# router_conns R: the forwarded entries of router R, as the server's ss
+# would list them (the responder is the local side).
+router_conns() {
+	obs_cat "$1" conns |
+		awk 'NR > 1 && $4 != "CLOSE" && $NF == "fwd" { print $2, $3, $4 }' | sort
+}
+
+# router_match_server R B [REGEX]: R's forwarded entries agree with ss in
+# B (only those whose line matches REGEX, if given).
+router_match_server() {
+	lists_agree "router $1 and ss in $2" "${3:-.}" \
+		"$(router_conns "$1")" "$(ss_conns "$2")"
+}
+
 # obs_sysctl NS NAME VALUE
 obs_sysctl() {
 	ip netns exec "$1" sysctl -qw "net.tcplens.$2=$3"
@@ -71,17 +114,26 @@ ss_conns() {
 }
 
 # conns_match_ss NS [REGEX]: the observer agrees with ss on every 4-tuple
-# (only those whose line matches REGEX, if given).
+# (only those whose line matches REGEX, if given). The scenarios give
+# their own port: an earlier scenario's TIME_WAIT ends at 2MSL in the
+# observer but up to a timer-wheel granule (seconds at 60 s) later in ss.
 conns_match_ss() {
+	lists_agree "conns and ss in $1" "${2:-.}" \
+		"$(obs_conns "$1")" "$(ss_conns "$1")"
+}
+
+# lists_agree WHAT REGEX A B: the lines of A and B that match REGEX are the
+# same ("local remote STATE" lists, sorted); a diff is shown if not.
+lists_agree() {
 	local a b
-	a=$(obs_conns "$1" | grep -E -- "${2:-.}")
-	b=$(ss_conns "$1" | grep -E -- "${2:-.}")
+	a=$(grep -E -- "$2" <<<"$3")
+	b=$(grep -E -- "$2" <<<"$4")
 	if [ "$a" != "$b" ]; then
-		echo "# conns and ss differ in $1 (< conns, > ss):"
+		echo "# $1 differ (< observer, > ss):"
 		diff <(echo "$a") <(echo "$b") | head -n 20 | sed 's/^/#   /'
 		return 1
 	fi
-	echo "# $1: $(echo "$a" | grep -c .) connections agree with ss"
+	echo "# $1: $(echo "$a" | grep -c .) connections agree"
 }
 
 # obs_state_count NS STATE: the states file's count.
@@ -150,6 +202,25 @@ loadgen_bg() {
 	ip netns exec "$ns" "$LOADGEN" "${args[@]}" -q >/dev/null 2>&1 &
 	# shellcheck disable=SC2034 # read by the tests
 	LG_PID=$!
+}
+
+# obs_serve NS ADDR PORT[-PORT] ARGS...: a load generator server on
+# ADDR:PORT, started in the background and listening on return; its PID is SRV_PID.
+obs_serve() {
+	local ns=$1 addr=$2 port=$3 last=${3##*-}
+	shift 3
+	loadgen_bg "$ns" server -l "$addr" -p "$port" "$@"
+	# shellcheck disable=SC2034 # read by the tests
+	SRV_PID=$LG_PID
+	wait_for 5 eval "ip netns exec $ns ss -Htln 'sport = :$last' | grep -q $last"
+}
+
+# rst_storm_start SRV_NS CLI_NS ADDR TARGET PORT: a server that aborts
+# every connection and clients opening 100 a second for 4 s (20 s for
+# the server); SRV_PID is the server.
+rst_storm_start() {
+	obs_serve "$1" "$3" "$5" -m rst -d 20
+	loadgen_bg "$2" client -t "$4" -n 10 -r 100 -d 4
 }
 
 # loadgen_stop PID...: stop load generators and reap them.

@@ -37,10 +37,8 @@ run obs_sysctl "$A" time_wait_count $TW
 
 rst_storm() {
 	local fam=$1 addr=$2 target=$3 port=$4 line
-	loadgen_bg "$B" server -m rst -l "$addr" -p "$port" -d 20
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
-	loadgen_bg "$A" client -t "$target" -n 10 -r 100 -d 4
+	rst_storm_start "$B" "$A" "$addr" "$target" "$port"
+	srv=$SRV_PID
 	wait_for 4 anomaly_raised "$B" rst_storm "$port"
 	line=$(anomaly_line "$B" rst_storm "$port")
 	echo "# $line"
@@ -83,7 +81,7 @@ check "states counts TIME_WAIT like ss" \
 # 2MSL and end with the kernel's, give or take a tick and the polling
 # (Linux's own timer may run up to 1/8 late: timer wheel slack).
 echo "# waiting for 2MSL (60 s)"
-obs_end= kern_end=
+obs_end='' kern_end=''
 tw_ended() {
 	local now=$(($(date +%s) - start))
 	[ -n "$obs_end" ] || [ "$(obs_state_count "$A" TIME_WAIT)" != 0 ] || obs_end=$now

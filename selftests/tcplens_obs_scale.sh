@@ -70,9 +70,8 @@ run ip netns exec "$S" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 run ip netns exec "$S" sysctl -qw net.core.somaxconn=65535
 run ip netns exec "$S" sysctl -qw net.ipv4.tcp_max_syn_backlog=65535
 run obs_sysctl "$S" max_tracked $((3 * N))
-loadgen_bg "$S" server -m echo -l 127.0.0.1 -p 9100-9103 -b 65535 -d 600
-srv=$LG_PID
-wait_for 5 eval "ip netns exec $S ss -Htln 'sport = :9103' | grep -q 9103"
+obs_serve "$S" 127.0.0.1 9100-9103 -m echo -b 65535 -d 600
+srv=$SRV_PID
 t0=$(date +%s)
 loadgen_bg "$S" client -t 127.0.0.1:9100-9103 -n "$N" -r "$RATE" -c none -d 600
 cli=$LG_PID

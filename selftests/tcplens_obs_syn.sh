@@ -40,13 +40,12 @@ run obs_sysctl "$A" connect_timeout_retries $RETRIES
 
 syn_flood() {
 	local fam=$1 addr=$2 target=$3 port=$4 remote=$5 line
-	loadgen_bg "$B" server -m echo -l "$addr" -p "$port" -d 40
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
-	run ip netns exec "$A" nft add table inet tl_sy
-	run ip netns exec "$A" nft add chain inet tl_sy in \
+	obs_serve "$B" "$addr" "$port" -m echo -d 40
+	srv=$SRV_PID
+	setup ip netns exec "$A" nft add table inet tl_sy
+	setup ip netns exec "$A" nft add chain inet tl_sy in \
 		'{ type filter hook input priority 0; }'
-	run ip netns exec "$A" nft add rule inet tl_sy in \
+	setup ip netns exec "$A" nft add rule inet tl_sy in \
 		tcp sport "$port" tcp flags '& (syn | ack) == syn | ack' drop
 	loadgen_bg "$A" client -t "$target" -n 12 -H 20000 -d 30
 	cli=$LG_PID
@@ -56,8 +55,8 @@ syn_flood() {
 	check "$fam: syn_flood raised on port $port" test -n "$line"
 	check "$fam: ... with all 12 half-open handshakes" \
 		test "$(awk '{ print $5 }' <<<"$line")" = 12
-	check "$fam: SYN_RECV on the server: conns == ss" conns_match_ss "$B"
-	check "$fam: SYN_SENT on the client: conns == ss" conns_match_ss "$A"
+	check "$fam: SYN_RECV on the server: conns == ss" conns_match_ss "$B" ":$port "
+	check "$fam: SYN_SENT on the client: conns == ss" conns_match_ss "$A" ":$port "
 	# Linux retransmits a SYN after 1 s, then 2 s more
 	wait_for 6 eval '[ -n "$(anomaly_remote_line $A connect_timeout $remote)" ]'
 	line=$(anomaly_remote_line "$A" connect_timeout "$remote")
@@ -68,7 +67,7 @@ syn_flood() {
 		wait_for 20 anomaly_gone "$B" syn_flood "$port"
 	check "$fam: connect_timeout cleared too" \
 		wait_for 5 eval '[ -z "$(anomaly_remote_line $A connect_timeout $remote)" ]'
-	check "$fam: completed: client conns == ss" conns_match_ss "$A"
+	check "$fam: completed: client conns == ss" conns_match_ss "$A" ":$port "
 	loadgen_stop "$cli"
 	loadgen_stop "$srv"
 	wait
@@ -76,9 +75,8 @@ syn_flood() {
 
 syn_dropped() {
 	local fam=$1 addr=$2 target=$3 port=$4 line
-	loadgen_bg "$B" server -m slow-accept -b 1 -l "$addr" -p "$port" -d 30
-	srv=$LG_PID
-	wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :$port' | grep -q $port"
+	obs_serve "$B" "$addr" "$port" -m slow-accept -b 1 -d 30
+	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n 10 -H 20000 -d 30
 	cli=$LG_PID
 	wait_for $((SYNW / 1000 + 5)) anomaly_raised "$B" syn_dropped "$port"
