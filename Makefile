@@ -6,6 +6,7 @@
 #   make KDIR=<build dir>  ... or for another kernel
 #   sudo make install      modules_install (extra/) + depmod
 #   sudo make dkms-install register with DKMS (rebuilt for new kernels)
+#   sudo make tools-install the tcplens command into /usr/local/sbin
 #   make demo              boot a VM, load everything, show it working
 #   make check             every test: KUnit + selftests on 3 kernels
 #   make kunit | selftests | style | bench
@@ -34,7 +35,7 @@ VERSION := $(shell git describe --tags --always 2>/dev/null || echo 0.1)
 DKMS_SRC := /usr/src/tcplens-$(VERSION)
 
 .PHONY: all modules install uninstall clean demo check kunit selftests style bench setup \
-	dkms-install dkms-uninstall
+	dkms-install dkms-uninstall tools-install
 
 all: modules
 
@@ -60,6 +61,11 @@ dkms-install:
 	dkms add -m tcplens -v $(VERSION)
 	dkms build -m tcplens -v $(VERSION)
 	dkms install -m tcplens -v $(VERSION)
+
+# The tcplens command (scripts/tcplens).
+PREFIX ?= /usr/local
+tools-install:
+	install -D -m 0755 scripts/tcplens $(DESTDIR)$(PREFIX)/sbin/tcplens
 
 dkms-uninstall:
 	dkms remove -m tcplens -v $(VERSION) --all
