@@ -25,7 +25,7 @@ trap 'netns_cleanup' EXIT
 
 A=tl-fw-a R=tl-fw-r B=tl-fw-b
 THR=2000 RST_RATE=20
-ktap_header 17
+ktap_header 19
 obs_load
 obs_router "$A" "$R" "$B"
 run obs_sysctl "$R" close_wait_ms $THR
@@ -55,25 +55,10 @@ scenario() {
 scenario ipv4 10.79.2.1 10.79.2.1:8080 8080
 scenario ipv6 fd00:79:2::1 '[fd00:79:2::1]:8081' 8081
 
-# rst_storm: a server that aborts every connection, seen from the router
-rst_storm() {
-	local fam=$1 addr=$2 target=$3 port=$4 line
-	rst_storm_start "$B" "$A" "$addr" "$target" "$port"
-	srv=$SRV_PID
-	wait_for 4 anomaly_raised "$R" rst_storm "$port"
-	line=$(anomaly_line "$R" rst_storm "$port")
-	echo "# $line"
-	check "$fam: rst_storm raised in the router on port $port" \
-		test "$(awk '{ print $5 }' <<<"${line:-x 0 0 0 0}")" -ge $RST_RATE
-	check "$fam: rst_storm cleared in the router once the clients stop" \
-		wait_for 8 anomaly_gone "$R" rst_storm "$port"
-	loadgen_stop "$srv"
-	wait
-}
-
 run obs_sysctl "$R" rst_storm_rate $RST_RATE
-rst_storm ipv4 10.79.2.1 10.79.2.1:8084 8084
-rst_storm ipv6 fd00:79:2::1 '[fd00:79:2::1]:8085' 8085
+# rst_storm: a server that aborts every connection, seen from the router
+rst_storm_scenario "$R" "$B" "$A" ipv4 10.79.2.1 10.79.2.1:8084 8084 $RST_RATE
+rst_storm_scenario "$R" "$B" "$A" ipv6 fd00:79:2::1 '[fd00:79:2::1]:8085' 8085 $RST_RATE
 check "a forwarded RST storm raised nothing else" \
 	test -z "$(obs_cat "$R" anomalies | awk '$1 != "total" && $1 != "kind" && $1 != "rst_storm"')"
 

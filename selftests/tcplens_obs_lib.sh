@@ -215,12 +215,24 @@ obs_serve() {
 	wait_for 5 eval "ip netns exec $ns ss -Htln 'sport = :$last' | grep -q $last"
 }
 
-# rst_storm_start SRV_NS CLI_NS ADDR TARGET PORT: a server that aborts
-# every connection and clients opening 100 a second for 4 s (20 s for
-# the server); SRV_PID is the server.
-rst_storm_start() {
-	obs_serve "$1" "$3" "$5" -m rst -d 20
-	loadgen_bg "$2" client -t "$4" -n 10 -r 100 -d 4
+# rst_storm_scenario WATCH SRV CLI FAMILY ADDR TARGET PORT RATE: a server
+# in SRV on ADDR:PORT aborts every connection, clients in CLI open 100 a
+# second for 4 s. WATCH (the server's namespace, or a router's) raises
+# rst_storm on PORT at >= RATE RSTs/s, and clears it once the clients stop.
+rst_storm_scenario() {
+	local ns=$1 fam=$4 port=$7 rate=$8 line
+	obs_serve "$2" "$5" "$port" -m rst -d 20
+	loadgen_bg "$3" client -t "$6" -n 10 -r 100 -d 4
+	wait_for 4 anomaly_raised "$ns" rst_storm "$port"
+	line=$(anomaly_line "$ns" rst_storm "$port")
+	echo "# $line"
+	check "$fam: rst_storm raised in $ns on port $port" test -n "$line"
+	check "$fam: ... at >= $rate RSTs/s" \
+		test "$(awk '{ print $5 }' <<<"${line:-x 0 0 0 0}")" -ge "$rate"
+	check "$fam: rst_storm cleared in $ns once the clients stop" \
+		wait_for 8 anomaly_gone "$ns" rst_storm "$port"
+	loadgen_stop "$SRV_PID"
+	wait
 }
 
 # loadgen_stop PID...: stop load generators and reap them.

@@ -35,24 +35,8 @@ obs_pair "$A" "$B"
 run obs_sysctl "$B" rst_storm_rate $RATE
 run obs_sysctl "$A" time_wait_count $TW
 
-rst_storm() {
-	local fam=$1 addr=$2 target=$3 port=$4 line
-	rst_storm_start "$B" "$A" "$addr" "$target" "$port"
-	srv=$SRV_PID
-	wait_for 4 anomaly_raised "$B" rst_storm "$port"
-	line=$(anomaly_line "$B" rst_storm "$port")
-	echo "# $line"
-	check "$fam: rst_storm raised on port $port" test -n "$line"
-	check "$fam: ... at >= $RATE RSTs/s" \
-		test "$(awk '{ print $5 }' <<<"$line")" -ge $RATE
-	check "$fam: rst_storm cleared once the clients stop" \
-		wait_for 8 anomaly_gone "$B" rst_storm "$port"
-	loadgen_stop "$srv"
-	wait
-}
-
-rst_storm ipv4 10.77.0.2 10.77.0.2:8080 8080
-rst_storm ipv6 fd00:77::2 '[fd00:77::2]:8081' 8081
+rst_storm_scenario "$B" "$B" "$A" ipv4 10.77.0.2 10.77.0.2:8080 8080 $RATE
+rst_storm_scenario "$B" "$B" "$A" ipv6 fd00:77::2 '[fd00:77::2]:8081' 8081 $RATE
 
 # time_wait, both families at once
 loadgen_bg "$B" server -m echo -l 10.77.0.2 -p 8082 -d 20
