@@ -396,36 +396,50 @@ static void tcplens_obs_rst(struct tcplens_obs_net *on,
 	tcplens_obs_rst_event(on, k->family, port, remote);
 }
 
+/* @pkt, of the endpoint @k in direction @dir; @c is its entry, if any. */
+static void tcplens_obs_apply(struct tcplens_obs_net *on,
+			      const struct tcplens_key *k, u32 hash,
+			      struct tcplens_conn *c,
+			      const struct tcplens_pkt *pkt,
+			      enum tcplens_dir dir, bool fwd)
+{
+	if (pkt->flags & TCPLENS_TCP_RST)
+		tcplens_obs_rst(on, k);
+	if (c && tcplens_obs_update(on, c, hash, pkt, dir))
+		return;
+	tcplens_obs_create(on, k, hash, pkt, dir, fwd);
+}
+
 void tcplens_obs_segment(struct tcplens_obs_net *on,
 			 const struct tcplens_pkt *pkt, enum tcplens_dir dir,
 			 bool fwd)
 {
-	struct tcplens_conn *c;
 	struct tcplens_key k;
 	u32 hash;
 
 	tcplens_key_of_pkt(&k, pkt, dir);
 	hash = tcplens_key_hash(on, &k);
-	if (pkt->flags & TCPLENS_TCP_RST)
-		tcplens_obs_rst(on, &k);
-	c = tcplens_obs_lookup(on, &k, hash);
-	if (c && tcplens_obs_update(on, c, hash, pkt, dir))
-		return;
-	tcplens_obs_create(on, &k, hash, pkt, dir, fwd);
+	tcplens_obs_apply(on, &k, hash, tcplens_obs_lookup(on, &k, hash), pkt,
+			  dir, fwd);
 }
 
 void tcplens_obs_forward(struct tcplens_obs_net *on,
 			 const struct tcplens_pkt *pkt)
 {
 	u8 syn = pkt->flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_ACK);
+	struct tcplens_key k[TCPLENS_DIR_COUNT];
+	u32 hash[TCPLENS_DIR_COUNT];
+	struct tcplens_conn *c;
 	enum tcplens_dir dir;
-	struct tcplens_key k;
 
 	/* an entry either way: the receiver of the first SYN is "local" */
 	for (dir = TCPLENS_DIR_OUT; dir < TCPLENS_DIR_COUNT; dir++) {
-		tcplens_key_of_pkt(&k, pkt, dir);
-		if (tcplens_obs_lookup(on, &k, tcplens_key_hash(on, &k))) {
-			tcplens_obs_segment(on, pkt, dir, true);
+		tcplens_key_of_pkt(&k[dir], pkt, dir);
+		hash[dir] = tcplens_key_hash(on, &k[dir]);
+		c = tcplens_obs_lookup(on, &k[dir], hash[dir]);
+		if (c) {
+			tcplens_obs_apply(on, &k[dir], hash[dir], c, pkt, dir,
+					  true);
 			return;
 		}
 	}
@@ -436,7 +450,7 @@ void tcplens_obs_forward(struct tcplens_obs_net *on,
 	else
 		dir = pkt->dport <= pkt->sport ? TCPLENS_DIR_IN :
 						 TCPLENS_DIR_OUT;
-	tcplens_obs_segment(on, pkt, dir, true);
+	tcplens_obs_apply(on, &k[dir], hash[dir], NULL, pkt, dir, true);
 }
 
 static void tcplens_obs_conn_free_rcu(struct rcu_head *head)
