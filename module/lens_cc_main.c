@@ -235,7 +235,12 @@ static const u8 lens_ss_exit_counter[LENS_SS_EXIT_NR] = {
 	[LENS_SS_EXIT_LOSS] = LENS_CNT_SS_EXIT_LOSS,
 };
 
-static void lens_report(struct sock *sk, const struct lens_decision *d)
+/*
+ * Count what @d did, and trace the move from its cwnd_in/ssthresh_in to
+ * @cwnd/@ssthresh, attributed to @reason, if there was one.
+ */
+static void lens_report_as(struct sock *sk, const struct lens_decision *d,
+			   u32 reason, u32 cwnd, u32 ssthresh)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
@@ -250,12 +255,18 @@ static void lens_report(struct sock *sk, const struct lens_decision *d)
 
 	if (!trace_lens_cwnd_enabled())
 		return;
-	if (d->cwnd_in == tcp_snd_cwnd(tp) && d->ssthresh_in == tp->snd_ssthresh)
+	if (d->cwnd_in == cwnd && d->ssthresh_in == ssthresh)
 		return;
-	/* One event per change, attributed to the last step that made it. */
-	trace_lens_cwnd(sk, d, d->reason,
-			tcp_snd_cwnd(tp), tp->snd_ssthresh, tp->srtt_us >> 3,
+	trace_lens_cwnd(sk, d, reason, cwnd, ssthresh, tp->srtt_us >> 3,
 			tcp_packets_in_flight(tp));
+}
+
+/* One event per change of tp's cwnd/ssthresh, by the last step that made it. */
+static void lens_report(struct sock *sk, const struct lens_decision *d)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	lens_report_as(sk, d, d->reason, tcp_snd_cwnd(tp), tp->snd_ssthresh);
 }
 
 /* ------------------------------------------------------------------------
@@ -460,17 +471,24 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 	lens_report(sk, &d);
 }
 
-/* A reduction was spurious (DSACK, F-RTO, timestamps): restore it. */
+/*
+ * A reduction was spurious (DSACK, F-RTO, timestamps): restore it. The
+ * stack (tcp_undo_cwnd_reduction()) sets cwnd to what this returns, then
+ * ssthresh to the larger of its own and prior_ssthresh; neither is in tp
+ * yet, so the event shows the values they are about to take.
+ */
 static u32 lens_undo_cwnd(struct sock *sk)
 {
+	const struct tcp_sock *tp = tcp_sk(sk);
 	struct lens_sock *ls = lens_sk(sk);
 	struct lens_decision d;
 	u32 cwnd;
 
-	cwnd = lens_cc_undo(&ls->cc, &d);
+	cwnd = max_t(u32, lens_cc_undo(&ls->cc, &d), 1);
 	lens_count(sk, LENS_CNT_UNDO);
-	lens_report(sk, &d);
-	return max_t(u32, cwnd, 1);
+	lens_report_as(sk, &d, LENS_REASON_UNDO, cwnd,
+		       max(tp->snd_ssthresh, tp->prior_ssthresh));
+	return cwnd;
 }
 
 /*
