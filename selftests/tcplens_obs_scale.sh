@@ -48,7 +48,8 @@ wait_for 5 eval "ip netns exec $E ss -Htln 'sport = :9001' | grep -q 9001"
 loadgen_bg "$E" client -t 127.0.0.1:9000 -n 20 -H 60000 -d 25
 held=$LG_PID
 wait_for 10 eval '[ "$(obs_state_count $E ESTABLISHED)" -ge 40 ]'
-loadgen_bg "$E" client -t 127.0.0.1:9001 -n 300 -r 1000 -H 60000 -d 6
+loadgen_bg "$E" client -t 127.0.0.1:9001 -n 300 -r 1000 -H 60000 -d 25
+flood=$LG_PID
 wait_for 10 eval '[ "$(obs_stat $E evicted)" -gt 0 ]'
 sleep 1
 echo "# entries $(obs_stat "$E" entries) evicted $(obs_stat "$E" evicted) refused $(obs_stat "$E" refused)"
@@ -59,10 +60,11 @@ check "eviction: embryonic entries were evicted" \
 	test "$(obs_stat "$E" evicted)" -gt 0
 check "eviction: the 40 established entries were all kept" \
 	test "$(obs_state_count "$E" ESTABLISHED)" -ge 40
-check "eviction: ESTABLISHED in states == ss" \
-	test "$(obs_state_count "$E" ESTABLISHED)" = \
-	"$(ip netns exec "$E" ss -Htan state established | wc -l)"
-loadgen_stop "$held" "$slow" "$srv"
+# Only the held connections are compared with ss: the slow-accept ones
+# keep changing (the listener drops SYNs and ACKs while its queue is full).
+check "eviction: the held connections' entries == ss" \
+	conns_match_ss "$E" ":9000 "
+loadgen_stop "$flood" "$held" "$slow" "$srv"
 wait
 
 # ---- 100k concurrent connections
