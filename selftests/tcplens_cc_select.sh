@@ -129,6 +129,6 @@ wait "$client"
 rc=$?
 grep -E '(sender|receiver)$' /tmp/tl-sel-iperf.log | sed 's/^/# /'
 check "the flow completes normally" test "$rc" = 0
-wait_for 10 test "$(cat /sys/module/tcp_lens/refcnt 2>/dev/null)" = 0
+wait_for 10 eval '[ "$(cat /sys/module/tcp_lens/refcnt 2>/dev/null)" = 0 ]'
 check "rmmod tcp_lens succeeds once the flow is gone" run rmmod tcp_lens
 ktap_finish

@@ -39,14 +39,14 @@ scenario() {
 	wait_for 5 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" -ge 5 ]'
 	check "$fam: CLOSE_WAIT on the server: conns == ss" conns_match_ss "$B" ":$port "
 	check "$fam: FIN_WAIT2 on the client: conns == ss" conns_match_ss "$A" ":$port "
-	wait_for $((THR / 1000 + 3)) anomaly_raised "$B" close_wait "$port"
-	line=$(anomaly_line "$B" close_wait "$port")
+	anomaly_wait $((THR / 1000 + 3)) "$B" close_wait "$port" 5
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: close_wait raised on port $port" test -n "$line"
 	check "$fam: ... with the 5 connections" test "$(awk '{ print $5 }' <<<"$line")" = 5
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $THR
-	wait_for $((FW2 / 1000 + 3)) eval '[ -n "$(anomaly_remote_line $A fin_wait2 $remote)" ]'
-	line=$(anomaly_remote_line "$A" fin_wait2 "$remote")
+	anomaly_wait $((FW2 / 1000 + 3)) "$A" fin_wait2 "$remote" 5
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: fin_wait2 raised toward $remote on the client" test -n "$line"
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $FW2

@@ -25,7 +25,7 @@ trap 'netns_cleanup' EXIT
 
 A=tl-fw-a R=tl-fw-r B=tl-fw-b
 THR=2000 RST_RATE=20
-ktap_header 19
+ktap_header 20
 obs_load
 obs_router "$A" "$R" "$B"
 run obs_sysctl "$R" close_wait_ms $THR
@@ -39,8 +39,8 @@ scenario() {
 	wait_for 8 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" -ge 4 ]'
 	sleep 0.3
 	check "$fam: router entries == server's ss (CLOSE_WAIT)" router_match_server "$R" "$B" ":$port "
-	wait_for $((THR / 1000 + 3)) anomaly_raised "$R" close_wait "$port"
-	line=$(anomaly_line "$R" close_wait "$port")
+	anomaly_wait $((THR / 1000 + 3)) "$R" close_wait "$port" 4
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: close_wait raised in the router on port $port" \
 		test "$(awk '{ print $5 }' <<<"$line")" = 4
@@ -64,11 +64,16 @@ check "a forwarded RST storm raised nothing else" \
 
 run obs_sysctl "$R" forward 0
 before=$(obs_stat "$R" created)
-loadgen_bg "$B" server -m echo -l 10.79.2.1 -p 8082 -d 5
-wait_for 5 eval "ip netns exec $B ss -Htln 'sport = :8082' | grep -q 8082"
-run ip netns exec "$A" "$LOADGEN" client -t 10.79.2.1:8082 -n 2 -N 4 -d 3 -q >/dev/null
-check "forward=0: nothing new tracked in the router" \
+obs_serve "$B" 10.79.2.1 8082 -m echo -d 20
+echo "# + ip netns exec $A $LOADGEN client -t 10.79.2.1:8082 -n 2 -N 4 -d $((5 * OBS_SLOW)) -j"
+report=$(ip netns exec "$A" "$LOADGEN" client -t 10.79.2.1:8082 -n 2 -N 4 \
+	-d $((5 * OBS_SLOW)) -j -q 2>/dev/null)
+echo "# $report"
+check "forward=0: 4 connections crossed the router ..." \
+	grep -q '"established":4,' <<<"$report"
+check "... and nothing new was tracked there" \
 	test "$(obs_stat "$R" created)" = "$before"
+loadgen_stop "$SRV_PID"
 wait
 netns_cleanup
 ktap_finish

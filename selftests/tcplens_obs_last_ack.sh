@@ -48,12 +48,13 @@ last_ack() {
 	# the bare ACK of the handshake is dropped too: the client's data
 	# (PSH+ACK) completes it; its FIN+ACK passes, the ACK of ours not
 	loadgen_bg "$A" client -t "$target" -n 3 -N 3 -s 10 -c fin -d 3
-	wait_for 8 eval '[ "$(ip netns exec $B ss -Htan state last-ack | wc -l)" -ge 1 ]'
+	wait_for 8 eval '[ "$(ip netns exec $B ss -Htan state last-ack "sport = :$port" | wc -l)" = 3 ]'
 	check "$fam: LAST_ACK on the server: conns == ss" conns_match_ss "$B" ":$port "
-	wait_for $((LA / 1000 + 3)) anomaly_raised "$B" last_ack "$port"
-	line=$(anomaly_line "$B" last_ack "$port")
+	anomaly_wait $((LA / 1000 + 3)) "$B" last_ack "$port" 3
+	line=$ANOM_LINE
 	echo "# $line"
-	check "$fam: last_ack raised on port $port" test -n "$line"
+	check "$fam: last_ack raised on port $port with the 3 connections" test -n "$line" -a \
+		"$(awk '{ print $5 }' <<<"${line:-x 0 0 0 0}")" = 3
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $LA
 	run ip netns exec "$B" nft delete table inet tl_la
 	check "$fam: last_ack cleared once the final ACK gets through" \
@@ -68,16 +69,18 @@ half_open() {
 	local fam=$1 addr=$2 target=$3 port=$4 remote=$5 line
 	obs_serve "$B" "$addr" "$port" -m echo -d 30
 	srv=$SRV_PID
-	loadgen_bg "$A" client -t "$target" -n 4 -H 60000 -c fin -d 5
-	wait_for $((HO / 1000 + 4)) anomaly_raised "$B" half_open "$port"
-	line=$(anomaly_line "$B" half_open "$port")
+	loadgen_bg "$A" client -t "$target" -n 4 -H 60000 -c fin -d 60
+	cli=$LG_PID
+	anomaly_wait $((HO / 1000 + 4)) "$B" half_open "$port" 4
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: half_open raised on port $port with 4 connections" \
-		test "$(awk '{ print $5 }' <<<"$line")" = 4
+		test "$(awk '{ print $5 }' <<<"${line:-x 0 0 0 0}")" = 4
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $HO
 	check "$fam: half_open raised toward $remote on the client" \
-		test -n "$(anomaly_remote_line "$A" half_open "$remote")"
+		anomaly_wait 2 "$A" half_open "$remote" 4
 	check "$fam: silent connections: conns == ss" conns_match_ss "$A" ":$port "
+	loadgen_stop "$cli"
 	check "$fam: half_open cleared when the client closes" \
 		wait_for 10 eval 'anomaly_gone $B half_open $port &&
 			[ -z "$(anomaly_remote_line $A half_open $remote)" ]'

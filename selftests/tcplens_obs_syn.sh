@@ -49,8 +49,8 @@ syn_flood() {
 		tcp sport "$port" tcp flags '& (syn | ack) == syn | ack' drop
 	loadgen_bg "$A" client -t "$target" -n 12 -H 20000 -d 30
 	cli=$LG_PID
-	wait_for $((SYNW / 1000 + 4)) anomaly_raised "$B" syn_flood "$port"
-	line=$(anomaly_line "$B" syn_flood "$port")
+	anomaly_wait $((SYNW / 1000 + 4)) "$B" syn_flood "$port" 12
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: syn_flood raised on port $port" test -n "$line"
 	check "$fam: ... with all 12 half-open handshakes" \
@@ -58,8 +58,8 @@ syn_flood() {
 	check "$fam: SYN_RECV on the server: conns == ss" conns_match_ss "$B" ":$port "
 	check "$fam: SYN_SENT on the client: conns == ss" conns_match_ss "$A" ":$port "
 	# Linux retransmits a SYN after 1 s, then 2 s more
-	wait_for 6 eval '[ -n "$(anomaly_remote_line $A connect_timeout $remote)" ]'
-	line=$(anomaly_remote_line "$A" connect_timeout "$remote")
+	anomaly_wait 6 "$A" connect_timeout "$remote"
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: connect_timeout raised toward $remote" test -n "$line"
 	run ip netns exec "$A" nft delete table inet tl_sy
@@ -79,8 +79,8 @@ syn_dropped() {
 	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n 10 -H 20000 -d 30
 	cli=$LG_PID
-	wait_for $((SYNW / 1000 + 5)) anomaly_raised "$B" syn_dropped "$port"
-	line=$(anomaly_line "$B" syn_dropped "$port")
+	anomaly_wait $((SYNW / 1000 + 5)) "$B" syn_dropped "$port"
+	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: syn_dropped raised on port $port" test -n "$line"
 	check "$fam: ... counting at least $DROPPED unanswered SYNs" \

@@ -47,11 +47,11 @@ check "setsockopt(TCP_CONGESTION, lens) on fresh, established, listening and chi
 	run_nested ip netns exec "$B" "$TCPLENS_BIN/tcplens_cc_sockopt"
 
 run ip netns exec "$B" iperf3 -s -D -1 -p 5201 --logfile /tmp/tl-smoke-iperf.log
-wait_for 5 ip netns exec "$B" ss -Htln "sport = :5201" | grep -q 5201
+wait_for 25 eval "ip netns exec $B ss -Htln 'sport = :5201' | grep -q 5201"
 check "iperf3 moves data over veth with lens (IPv4)" \
 	run ip netns exec "$A" iperf3 -c 10.99.1.2 -p 5201 -t 2 -C lens
 run ip netns exec "$B" iperf3 -s -D -1 -p 5202 --logfile /tmp/tl-smoke-iperf6.log
-wait_for 5 ip netns exec "$B" ss -Htln "sport = :5202" | grep -q 5202
+wait_for 25 eval "ip netns exec $B ss -Htln 'sport = :5202' | grep -q 5202"
 check "iperf3 moves data over veth with lens (IPv6)" \
 	run ip netns exec "$A" iperf3 -c fd00:99::2 -p 5202 -t 1 -C lens
 
@@ -63,13 +63,15 @@ read_all() {
 	local ns=$1 f n=0
 	for f in /proc/net/tcplens/*; do
 		echo "# --- $ns: $f"
-		ip netns exec "$ns" cat "$f" | head -n 40 | sed 's/^/#   /' || return 1
+		ip netns exec "$ns" cat "$f" >/tmp/tl-smoke-read || return 1
+		head -n 40 /tmp/tl-smoke-read | sed 's/^/#   /'
 		n=$((n + 1))
 	done
 	[ "$n" -ge 3 ]
 }
 check "every /proc/net/tcplens file reads, in both namespaces" \
 	eval 'read_all "$A" && read_all "$B"'
+rm -f /tmp/tl-smoke-read
 
 # rmmod must be refused while lens is in use: first as a namespace's
 # default, then by one open socket.
@@ -86,12 +88,12 @@ print("ready", flush=True)
 time.sleep(60)  # tl-smoke-hold
 ' >/tmp/tl-smoke-hold.out 2>&1 &
 holder=$!
-wait_for 10 grep -q ready /tmp/tl-smoke-hold.out
+setup wait_for 60 grep -q ready /tmp/tl-smoke-hold.out
 check "rmmod tcp_lens fails (EBUSY) while a socket uses lens" \
 	tcplens_rmmod_busy tcp_lens
 kill "$holder"
 wait "$holder" 2>/dev/null
-wait_for 10 test "$(cat /sys/module/tcp_lens/refcnt 2>/dev/null)" = 0
+wait_for 10 eval '[ "$(cat /sys/module/tcp_lens/refcnt 2>/dev/null)" = 0 ]'
 check "rmmod tcp_lens succeeds once the socket is gone" run rmmod tcp_lens
 
 netns_cleanup
