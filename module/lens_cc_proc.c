@@ -7,6 +7,8 @@
  *   cc        "key value" lines: the counters, then the parameters
  *   cc_conns  a header line, then one line per live lens connection
  */
+#include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/ipv6.h>
@@ -93,75 +95,143 @@ static int lens_cc_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* cc_conns: walk the global list under its lock, this namespace only. */
-static void *lens_conns_start(struct seq_file *seq, loff_t *pos)
-	__acquires(&lens_conns_lock)
+/*
+ * cc_conns: a snapshot taken at open(), as ss(8) takes one. The list of
+ * lens connections is global and its lock keeps softirqs off; a reader
+ * resuming a walk from the list head for every read() chunk would hold it
+ * for a time quadratic in the number of connections. Instead open() walks
+ * it once, copying this namespace's rows, and read() formats the copy.
+ */
+struct lens_conn_row {
+	struct in6_addr laddr, raddr;	/* IPv4 in the first word */
+	u16 lport, rport;
+	u8 family;			/* AF_INET or AF_INET6 */
+	u8 state;			/* sk_state */
+	u8 phase;			/* enum lens_phase */
+	bool in_recovery;
+	u32 cwnd, ssthresh, srtt_us, min_rtt_us, flight, recovery_point;
+	struct lens_cc_stats stats;
+};
+
+struct lens_conns_snap {
+	u32 n;				/* rows filled */
+	struct lens_conn_row rows[];
+};
+
+#define LENS_CONNS_SLACK	64	/* rows for connections opened meanwhile */
+
+static void lens_conn_row_fill(struct lens_conn_row *row, struct sock *sk,
+			       const struct lens_sock *ls)
 {
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct lens_cc *cc = &ls->cc;
+
+	memset(row, 0, sizeof(*row));
+	row->family = sk->sk_family;
+	row->lport = sk->sk_num;
+	row->rport = ntohs(sk->sk_dport);
+	row->laddr.s6_addr32[0] = sk->sk_rcv_saddr;
+	row->raddr.s6_addr32[0] = sk->sk_daddr;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		row->laddr = sk->sk_v6_rcv_saddr;
+		row->raddr = sk->sk_v6_daddr;
+	}
+#endif
+	row->state = READ_ONCE(sk->sk_state);
+	row->phase = READ_ONCE(cc->phase);
+	row->in_recovery = lens_cc_in_recovery(cc);
+	row->cwnd = tcp_snd_cwnd(tp);
+	row->ssthresh = READ_ONCE(tp->snd_ssthresh);
+	row->srtt_us = READ_ONCE(tp->srtt_us) >> 3;
+	row->min_rtt_us = tcp_min_rtt(tp);
+	row->flight = tcp_packets_in_flight(tp);
+	row->recovery_point = READ_ONCE(cc->recovery_point);
+	row->stats = cc->stats;
+}
+
+static struct lens_conns_snap *lens_conns_snapshot(struct net *net)
+{
+	struct lens_conns_snap *snap;
+	struct lens_sock *ls;
+	u32 cap = LENS_CONNS_SLACK;
+
 	spin_lock_bh(&lens_conns_lock);
-	return seq_list_start_head(&lens_conns, *pos);
+	list_for_each_entry(ls, &lens_conns, node)
+		if (net_eq(sock_net(lens_sock_sk(ls)), net))
+			cap++;
+	spin_unlock_bh(&lens_conns_lock);
+
+	snap = kvmalloc(struct_size(snap, rows, cap), GFP_KERNEL_ACCOUNT);
+	if (!snap)
+		return NULL;
+	snap->n = 0;
+	spin_lock_bh(&lens_conns_lock);
+	list_for_each_entry(ls, &lens_conns, node) {
+		struct sock *sk = lens_sock_sk(ls);
+
+		if (snap->n == cap)
+			break;
+		if (net_eq(sock_net(sk), net))
+			lens_conn_row_fill(&snap->rows[snap->n++], sk, ls);
+	}
+	spin_unlock_bh(&lens_conns_lock);
+	return snap;
+}
+
+static void *lens_conns_start(struct seq_file *seq, loff_t *pos)
+{
+	struct lens_conns_snap *snap = seq->private;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	return *pos <= snap->n ? &snap->rows[*pos - 1] : NULL;
 }
 
 static void *lens_conns_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	return seq_list_next(v, &lens_conns, pos);
+	++*pos;
+	return lens_conns_start(seq, pos);
 }
 
 static void lens_conns_stop(struct seq_file *seq, void *v)
-	__releases(&lens_conns_lock)
 {
-	spin_unlock_bh(&lens_conns_lock);
 }
 
-static void lens_conns_show_addr(struct seq_file *seq, const struct sock *sk,
-				 bool local)
+static void lens_conns_show_addr(struct seq_file *seq,
+				 const struct lens_conn_row *row, bool local)
 {
-	u16 port = local ? sk->sk_num : ntohs(sk->sk_dport);
+	const struct in6_addr *a = local ? &row->laddr : &row->raddr;
+	u16 port = local ? row->lport : row->rport;
 
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		seq_printf(seq, "[%pI6c]:%u ", local ? &sk->sk_v6_rcv_saddr :
-			   &sk->sk_v6_daddr, port);
-		return;
-	}
-#endif
-	seq_printf(seq, "%pI4:%u ", local ? &sk->sk_rcv_saddr : &sk->sk_daddr,
-		   port);
+	if (row->family == AF_INET6)
+		seq_printf(seq, "[%pI6c]:%u ", a, port);
+	else
+		seq_printf(seq, "%pI4:%u ", &a->s6_addr32[0], port);
 }
 
 static int lens_conns_show(struct seq_file *seq, void *v)
 {
-	const struct lens_sock *ls;
-	const struct tcp_sock *tp;
-	const struct lens_cc *cc;
-	struct sock *sk;
+	const struct lens_conn_row *row = v;
 
-	if (v == &lens_conns) {
+	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn cwr_other\n");
 		return 0;
 	}
-	ls = list_entry(v, struct lens_sock, node);
-	sk = lens_sock_sk(ls);
-	if (!net_eq(sock_net(sk), seq_file_net(seq)))
-		return 0;
-	tp = tcp_sk(sk);
-	cc = &ls->cc;
-
-	lens_conns_show_addr(seq, sk, true);
-	lens_conns_show_addr(seq, sk, false);
+	lens_conns_show_addr(seq, row, true);
+	lens_conns_show_addr(seq, row, false);
 	seq_printf(seq, "%s %s %u %u %u %u %u ",
-		   lens_sk_state_name(READ_ONCE(sk->sk_state)),
-		   lens_phase_name(READ_ONCE(cc->phase)),
-		   tcp_snd_cwnd(tp), READ_ONCE(tp->snd_ssthresh),
-		   READ_ONCE(tp->srtt_us) >> 3, tcp_min_rtt(tp),
-		   tcp_packets_in_flight(tp));
-	if (lens_cc_in_recovery(cc))
-		seq_printf(seq, "%u ", READ_ONCE(cc->recovery_point));
+		   lens_sk_state_name(row->state), lens_phase_name(row->phase),
+		   row->cwnd, row->ssthresh, row->srtt_us, row->min_rtt_us,
+		   row->flight);
+	if (row->in_recovery)
+		seq_printf(seq, "%u ", row->recovery_point);
 	else
 		seq_puts(seq, "- ");
 	seq_printf(seq, "%u %u %u %u %u %u %u\n",
-		   cc->stats.recoveries, cc->stats.partial_acks,
-		   cc->stats.full_acks, cc->stats.rtos, cc->stats.undos,
-		   cc->stats.ecn_reductions, cc->stats.cwr_reductions);
+		   row->stats.recoveries, row->stats.partial_acks,
+		   row->stats.full_acks, row->stats.rtos, row->stats.undos,
+		   row->stats.ecn_reductions, row->stats.cwr_reductions);
 	return 0;
 }
 
@@ -172,14 +242,45 @@ static const struct seq_operations lens_conns_seq_ops = {
 	.show = lens_conns_show,
 };
 
+static int lens_conns_open(struct inode *inode, struct file *file)
+{
+	struct lens_conns_snap *snap;
+	int err;
+
+	/* open() runs with the entry in use: the namespace is still there */
+	snap = lens_conns_snapshot(pde_data(inode));
+	if (!snap)
+		return -ENOMEM;
+	err = seq_open(file, &lens_conns_seq_ops);
+	if (err) {
+		kvfree(snap);
+		return err;
+	}
+	((struct seq_file *)file->private_data)->private = snap;
+	return 0;
+}
+
+static int lens_conns_release(struct inode *inode, struct file *file)
+{
+	kvfree(((struct seq_file *)file->private_data)->private);
+	return seq_release(inode, file);
+}
+
+static const struct proc_ops lens_conns_proc_ops = {
+	.proc_open = lens_conns_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = lens_conns_release,
+};
+
 int lens_proc_init_net(struct net *net)
 {
 	struct proc_dir_entry *dir = tcplens_proc_dir(net);
 
 	if (!proc_create_net_single("cc", 0444, dir, lens_cc_show, NULL))
 		return -ENOMEM;
-	if (!proc_create_net("cc_conns", 0444, dir, &lens_conns_seq_ops,
-			     sizeof(struct seq_net_private))) {
+	if (!proc_create_data("cc_conns", 0444, dir, &lens_conns_proc_ops,
+			      net)) {
 		remove_proc_entry("cc", dir);
 		return -ENOMEM;
 	}

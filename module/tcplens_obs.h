@@ -62,7 +62,7 @@ struct tcplens_conn {
 	u8 family;				/* 4 or 6 */
 	u8 state;				/* enum tcplens_state */
 	u8 flags;				/* TCPLENS_CONN_* */
-	u8 anomaly;				/* record it counts in, tlock */
+	u8 anomaly;				/* its record: kind + key bit, tlock */
 	struct tcplens_seq_track trk;		/* both directions' sequences */
 	u32 state_since;			/* jiffies: entered ->state */
 	u32 last_seen;				/* jiffies: last segment */

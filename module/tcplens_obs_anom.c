@@ -34,6 +34,15 @@
 
 #define TCPLENS_AREC_MAX	4096	/* records per namespace at most */
 
+/*
+ * A connection's ->anomaly: the kind of the record it counts in, and how
+ * that record was keyed. The key is kept, not recomputed: whether the
+ * local port is ephemeral depends on ip_local_port_range, which may change
+ * while the connection counts.
+ */
+#define TCPLENS_ANOM_KIND	0x7f	/* enum tcplens_anomaly_kind */
+#define TCPLENS_ANOM_BY_REMOTE	0x80	/* keyed by remote address:port */
+
 /* The identity of a record. */
 struct tcplens_anom_key {
 	union tcplens_addr raddr;
@@ -51,24 +60,43 @@ static u32 tcplens_anom_hash(const struct tcplens_anom_key *k)
 	return hash_32(h ^ ((u32)k->family << 8 | k->kind), TCPLENS_AREC_BITS);
 }
 
-/* The record @c belongs to for @kind (see the attribution rule above). */
-static void tcplens_anom_key_of(struct tcplens_obs_net *on,
-				const struct tcplens_conn *c,
-				enum tcplens_anomaly_kind kind,
-				struct tcplens_anom_key *k)
+/* The key of @c's record for @kind, by remote address:port or local port. */
+static void tcplens_anom_key(const struct tcplens_conn *c,
+			     enum tcplens_anomaly_kind kind, bool by_remote,
+			     struct tcplens_anom_key *k)
 {
-	bool remote;
-	u16 port = tcplens_obs_service_port(on, c, &remote);
-
 	memset(k, 0, sizeof(*k));
 	k->family = c->family;
 	k->kind = kind;
-	if (remote || tcplens_anomaly_by_remote(kind)) {
+	if (by_remote) {
 		k->raddr = c->raddr;
 		k->rport = c->rport;
 	} else {
-		k->lport = port;
+		k->lport = c->lport;
 	}
+}
+
+/* Whether @c's record for @kind goes by the remote end (rule above). */
+static bool tcplens_anom_by_remote(struct tcplens_obs_net *on,
+				   const struct tcplens_conn *c,
+				   enum tcplens_anomaly_kind kind)
+{
+	bool remote;
+
+	tcplens_obs_service_port(on, c, &remote);
+	return remote || tcplens_anomaly_by_remote(kind);
+}
+
+/* The key of the record @c counts in now; false if none. */
+static bool tcplens_anom_key_counted(const struct tcplens_conn *c,
+				     struct tcplens_anom_key *k)
+{
+	u8 a = READ_ONCE(c->anomaly);
+
+	if ((a & TCPLENS_ANOM_KIND) == TCPLENS_ANOM_NONE)
+		return false;
+	tcplens_anom_key(c, a & TCPLENS_ANOM_KIND, a & TCPLENS_ANOM_BY_REMOTE, k);
+	return true;
 }
 
 static bool tcplens_anom_match(const struct tcplens_anom_rec *r,
@@ -165,15 +193,16 @@ void tcplens_obs_anom_account(struct tcplens_obs_net *on,
 			      struct tcplens_conn *c,
 			      enum tcplens_anomaly_kind kind, u32 since)
 {
-	enum tcplens_anomaly_kind old = c->anomaly;
 	struct tcplens_anom_rec *r;
 	struct tcplens_anom_key k;
+	bool by_remote;
 
 	lockdep_assert_held(&on->tlock);
-	if (old == kind)
+	/* every kind fits below the key bit */
+	BUILD_BUG_ON((TCPLENS_ANOM_COUNT - 1) & ~TCPLENS_ANOM_KIND);
+	if ((c->anomaly & TCPLENS_ANOM_KIND) == kind)
 		return;
-	if (old != TCPLENS_ANOM_NONE) {
-		tcplens_anom_key_of(on, c, old, &k);
+	if (tcplens_anom_key_counted(c, &k)) {
 		r = tcplens_anom_find(on, &k, false);
 		if (r && r->count) {
 			r->count--;
@@ -189,13 +218,17 @@ void tcplens_obs_anom_account(struct tcplens_obs_net *on,
 	if (kind == TCPLENS_ANOM_NONE)
 		return;
 
-	tcplens_anom_key_of(on, c, kind, &k);
+	by_remote = tcplens_anom_by_remote(on, c, kind);
+	tcplens_anom_key(c, kind, by_remote, &k);
 	r = tcplens_anom_find(on, &k, true);
 	if (!r)
 		return;
+	/* a rescan under way collects its oldest in ->scratch */
 	if (!r->count++ || (s32)(since - r->oldest) < 0)
 		r->oldest = since;
-	WRITE_ONCE(c->anomaly, kind);
+	if (r->count == 1 || (s32)(since - r->scratch) < 0)
+		r->scratch = since;
+	WRITE_ONCE(c->anomaly, kind | (by_remote ? TCPLENS_ANOM_BY_REMOTE : 0));
 	tcplens_anom_update(on, r);
 }
 
@@ -220,13 +253,12 @@ static void tcplens_anom_rescan_one(struct tcplens_obs_net *on,
 	struct tcplens_anom_key k;
 	u32 since;
 
-	if (c->anomaly == TCPLENS_ANOM_NONE)
+	if (!tcplens_anom_key_counted(c, &k))
 		return;
-	tcplens_anom_key_of(on, c, c->anomaly, &k);
 	r = tcplens_anom_find(on, &k, false);
 	if (!r || !r->stale)
 		return;
-	since = c->anomaly == TCPLENS_ANOM_HALF_OPEN ?
+	since = k.kind == TCPLENS_ANOM_HALF_OPEN ?
 		READ_ONCE(c->last_seen) : READ_ONCE(c->state_since);
 	if ((s32)(since - r->scratch) < 0)
 		r->scratch = since;

@@ -142,10 +142,23 @@ int tcplens_obs_set_forward(struct tcplens_obs_net *on, bool enable)
 	else if (!enable && on->fwd_hooks)
 		nf_unregister_net_hooks(on->net, tcplens_obs_fwd_hooks,
 					ARRAY_SIZE(tcplens_obs_fwd_hooks));
-	if (!err)
+	if (!err) {
 		on->fwd_hooks = enable;
+		WRITE_ONCE(on->tun[TCPLENS_TUN_FORWARD], enable);
+	}
 	mutex_unlock(&on->fwd_mutex);
 	return err;
+}
+
+/* Free what init set up, once no hook can run on @on any more. */
+static void tcplens_obs_net_free(struct tcplens_obs_net *on)
+{
+	tcplens_obs_proc_exit(on);
+	tcplens_obs_timer_exit(on);
+	tcplens_obs_flush(on);
+	tcplens_obs_anom_exit(on);
+	tcplens_obs_timer_free(on);
+	free_percpu(on->stats);
 }
 
 static int __net_init tcplens_obs_net_init(struct net *net)
@@ -169,17 +182,20 @@ static int __net_init tcplens_obs_net_init(struct net *net)
 	err = tcplens_obs_proc_init(on);
 	if (err)
 		goto free_anom;
-	err = tcplens_obs_sysctl_init(on);
-	if (err)
-		goto free_proc;
 	err = nf_register_net_hooks(net, tcplens_obs_hooks,
 				    ARRAY_SIZE(tcplens_obs_hooks));
 	if (err)
-		goto free_sysctl;
-	return 0;
+		goto free_proc;
+	/* last: from here on a sysctl write may register the forward hooks */
+	err = tcplens_obs_sysctl_init(on);
+	if (err) {
+		nf_unregister_net_hooks(net, tcplens_obs_hooks,
+					ARRAY_SIZE(tcplens_obs_hooks));
+		synchronize_net();
+		tcplens_obs_net_free(on);
+	}
+	return err;
 
-free_sysctl:
-	tcplens_obs_sysctl_exit(on);
 free_proc:
 	tcplens_obs_proc_exit(on);
 free_anom:
@@ -191,7 +207,12 @@ free_stats:
 	return err;
 }
 
-static void __net_exit tcplens_obs_net_exit(struct net *net)
+/*
+ * Unhook. nf_unregister_net_hooks() does not wait for hooks running on
+ * other CPUs; the netns core does, with an RCU grace period between
+ * ->pre_exit and ->exit, so ->exit frees nothing a hook still uses.
+ */
+static void __net_exit tcplens_obs_net_pre_exit(struct net *net)
 {
 	struct tcplens_obs_net *on = tcplens_obs_net(net);
 
@@ -200,16 +221,16 @@ static void __net_exit tcplens_obs_net_exit(struct net *net)
 	tcplens_obs_set_forward(on, false);
 	nf_unregister_net_hooks(net, tcplens_obs_hooks,
 				ARRAY_SIZE(tcplens_obs_hooks));
-	tcplens_obs_proc_exit(on);
-	tcplens_obs_timer_exit(on);
-	tcplens_obs_flush(on);
-	tcplens_obs_anom_exit(on);
-	tcplens_obs_timer_free(on);
-	free_percpu(on->stats);
+}
+
+static void __net_exit tcplens_obs_net_exit(struct net *net)
+{
+	tcplens_obs_net_free(tcplens_obs_net(net));
 }
 
 static struct pernet_operations tcplens_obs_net_ops = {
 	.init = tcplens_obs_net_init,
+	.pre_exit = tcplens_obs_net_pre_exit,
 	.exit = tcplens_obs_net_exit,
 	.id = &tcplens_obs_net_id,
 	.size = sizeof(struct tcplens_obs_net),

@@ -69,13 +69,9 @@ static bool tcplens_obs_sysctl_valid(unsigned long idx, u32 val)
 static int tcplens_obs_sysctl_apply(struct tcplens_obs_net *on,
 				    unsigned long idx, u32 *data, u32 val)
 {
-	int err;
-
-	if (idx == TCPLENS_TUN_FORWARD) {
-		err = tcplens_obs_set_forward(on, val);
-		if (err)
-			return err;
-	}
+	/* the hooks and the value change together, under fwd_mutex */
+	if (idx == TCPLENS_TUN_FORWARD)
+		return tcplens_obs_set_forward(on, val);
 	WRITE_ONCE(*data, val);
 	if (idx >= TCPLENS_TUN_COUNT || idx == TCPLENS_TUN_GC_IDLE_MS ||
 	    idx == TCPLENS_TUN_GC_ESTABLISHED_MS) {

@@ -56,14 +56,19 @@ static unsigned long tcplens_obs_tick_jiffies(void)
 }
 
 /*
- * Milliseconds from @from to @to (32-bit jiffies). A segment may stamp an
- * entry after the caller read the clock: a negative span counts as 0.
+ * Milliseconds from @from to @to (32-bit jiffies), saturating at U32_MAX
+ * (49.7 days). A segment may stamp an entry after the caller read the
+ * clock: a span less than a second negative counts as 0. Any other span
+ * is taken as positive, which holds for 2^32 jiffies (49.7 days at HZ=1000,
+ * 199 days at HZ=250) before a stamp wraps.
  */
 u32 tcplens_obs_jiffies_ms(u32 from, u32 to)
 {
-	s32 d = to - from;
+	u32 d = to - from;
 
-	return d > 0 ? jiffies_to_msecs(d) : 0;
+	if (d == 0 || d > (u32)-HZ)
+		return 0;
+	return min_t(u64, jiffies64_to_msecs(d), U32_MAX);
 }
 
 /* Ticks from now until @ms have passed, rounded up: never early. */
