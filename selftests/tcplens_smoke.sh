@@ -18,7 +18,7 @@ need_cmd ip iperf3 python3 modprobe ss
 trap 'netns_cleanup; pkill -f tl-smoke-hold 2>/dev/null' EXIT
 
 A=tl-smoke-a B=tl-smoke-b
-ktap_header 14
+ktap_header 15
 
 # Make sure nothing of ours is loaded, then install the freshly built ones.
 tcplens_unload_all >/dev/null 2>&1
@@ -72,6 +72,24 @@ read_all() {
 check "every /proc/net/tcplens file reads, in both namespaces" \
 	eval 'read_all "$A" && read_all "$B"'
 rm -f /tmp/tl-smoke-read
+
+# cc_conns is read in page-sized chunks: 300 connections take several,
+# and each must be listed exactly once.
+run ip netns exec "$B" "$LOADGEN" server -l 10.99.1.2 -p 8099 -m echo -d 300 -q &
+lg_srv=$!
+wait_for 25 eval "ip netns exec $B ss -Htln 'sport = :8099' | grep -q 8099"
+run ip netns exec "$A" "$LOADGEN" client -t 10.99.1.2:8099 -n 300 -r 100 \
+	-H 300000 -d 300 -q &
+lg_cli=$!
+wait_for 120 eval '[ "$(ip netns exec $A ss -Htan state established "dport = :8099" | wc -l)" = 300 ]'
+ip netns exec "$A" cat /proc/net/tcplens/cc_conns >/tmp/tl-smoke-cc
+echo "# cc_conns: $(wc -l </tmp/tl-smoke-cc) lines, $(wc -c </tmp/tl-smoke-cc) bytes"
+check "cc_conns lists each of 300 lens connections once" \
+	test "$(awk '$2 == "10.99.1.2:8099"' /tmp/tl-smoke-cc | wc -l)" = 300 -a \
+	"$(awk '$2 == "10.99.1.2:8099" { print $1 }' /tmp/tl-smoke-cc | sort -u | wc -l)" = 300
+kill "$lg_cli" "$lg_srv" 2>/dev/null
+wait "$lg_cli" "$lg_srv" 2>/dev/null
+rm -f /tmp/tl-smoke-cc
 
 # rmmod must be refused while lens is in use: first as a namespace's
 # default, then by one open socket.
