@@ -39,6 +39,10 @@
 /* Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN), so do we. */
 #define TCPLENS_TIME_WAIT_MS	60000
 
+/* Bounds of the max_total module parameter (entries, all namespaces). */
+#define TCPLENS_OBS_TOTAL_MIN	16
+#define TCPLENS_OBS_TOTAL_MAX	BIT(24)
+
 /* struct tcplens_conn.flags */
 #define TCPLENS_CONN_FWD	0x01	/* forwarded: "local" is the responder */
 #define TCPLENS_CONN_DEAD	0x02	/* unhashed: freed after a grace period */
@@ -185,6 +189,7 @@ struct tcplens_anom_rec {
 extern unsigned int tcplens_obs_tick_ms;
 extern unsigned int tcplens_obs_wheel_slots;
 extern unsigned int tcplens_obs_hashsize;
+extern unsigned int tcplens_obs_max_total;
 
 /* tcplens_obs_main.c */
 struct tcplens_obs_net *tcplens_obs_net(const struct net *net);
@@ -198,6 +203,7 @@ void tcplens_obs_table_exit(void);
 u32 tcplens_obs_table_buckets(void);
 unsigned int tcplens_obs_conn_size(void);
 u32 tcplens_obs_default_max(void);
+u32 tcplens_obs_host_entries(void);
 void tcplens_obs_segment(struct tcplens_obs_net *on,
 			 const struct tcplens_pkt *pkt, enum tcplens_dir dir,
 			 bool fwd);

@@ -56,6 +56,11 @@ module_param_named(hashsize, tcplens_obs_hashsize, uint, 0444);
 MODULE_PARM_DESC(hashsize,
 		 "connection hash buckets, all namespaces (0: from RAM size)");
 
+unsigned int tcplens_obs_max_total;
+module_param_named(max_total, tcplens_obs_max_total, uint, 0444);
+MODULE_PARM_DESC(max_total,
+		 "tracked connections at most, all namespaces together (16-16777216; 0: 1/64 of RAM)");
+
 static unsigned int tcplens_obs_net_id __read_mostly;
 
 struct tcplens_obs_net *tcplens_obs_net(const struct net *net)
@@ -253,6 +258,14 @@ static int __init tcplens_obs_init(void)
 		pr_err("wheel_slots=%u is not a power of two in [%u, %u]\n",
 		       tcplens_obs_wheel_slots, TCPLENS_SLOTS_MIN,
 		       TCPLENS_SLOTS_MAX);
+		return -EINVAL;
+	}
+	if (tcplens_obs_max_total &&
+	    (tcplens_obs_max_total < TCPLENS_OBS_TOTAL_MIN ||
+	     tcplens_obs_max_total > TCPLENS_OBS_TOTAL_MAX)) {
+		pr_err("max_total=%u is out of range [%u, %lu] (0: default)\n",
+		       tcplens_obs_max_total, TCPLENS_OBS_TOTAL_MIN,
+		       TCPLENS_OBS_TOTAL_MAX);
 		return -EINVAL;
 	}
 	err = tcplens_obs_table_init();

@@ -36,7 +36,8 @@
  *             the slab's), hash_buckets, created, evicted, refused,
  *             alloc_failed, expired_<reason>, wheel_ticks, wheel_expired,
  *             wheel_pending, tick_ms, wheel_slots, anomaly_records,
- *             anomaly_records_dropped, anomaly_rescans, rst_untracked.
+ *             anomaly_records_dropped, anomaly_rescans, rst_untracked,
+ *             host_entries and max_total (all namespaces together).
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -149,6 +150,8 @@ static int tcplens_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "anomaly_records_dropped %llu\n", on->rec_dropped);
 	seq_printf(seq, "anomaly_rescans %llu\n", on->rescans);
 	seq_printf(seq, "rst_untracked %llu\n", sum.rst_untracked);
+	seq_printf(seq, "host_entries %u\n", tcplens_obs_host_entries());
+	seq_printf(seq, "max_total %u\n", tcplens_obs_max_total);
 	return 0;
 }
 

@@ -26,7 +26,9 @@
  * no re-validation dance and no nulls markers.
  *
  * Bounded: at most max_tracked entries per namespace (sysctl; default
- * scaled to memory). When full, a new connection evicts a victim sampled
+ * scaled to memory), and max_total over all of them (module parameter:
+ * a namespace's root may raise its own max_tracked, not the host's
+ * memory use). When full, a new connection evicts a victim sampled
  * by the timing wheel (tcplens_obs_pick_victim(): the entries due soonest,
  * lowest class first: CLOSED, TIME_WAIT, SYN_RECV, SYN_SENT, then the
  * closing states); ESTABLISHED and CLOSE_WAIT entries are never evicted,
@@ -54,6 +56,8 @@
 #define TCPLENS_MAX_RAM_SHIFT	8
 #define TCPLENS_MAX_MIN		4096
 #define TCPLENS_MAX_MAX		BIT(22)
+/* Default max_total, all namespaces: 1/64 of RAM in entries. */
+#define TCPLENS_TOTAL_RAM_SHIFT	6
 
 /* A lookup key: the fields of struct tcplens_conn that identify it. */
 struct tcplens_key {
@@ -69,6 +73,8 @@ static struct hlist_head *tcplens_hash __read_mostly;
 static u32 tcplens_hash_mask __read_mostly;
 static u32 tcplens_hash_seed __read_mostly;
 static spinlock_t tcplens_obs_locks[TCPLENS_LOCKS];
+/* entries of all namespaces: at most tcplens_obs_max_total */
+static atomic_t tcplens_obs_total = ATOMIC_INIT(0);
 
 struct hlist_head *tcplens_obs_bucket(u32 i)
 {
@@ -90,12 +96,23 @@ unsigned int tcplens_obs_conn_size(void)
 	return kmem_cache_size(tcplens_conn_cache);
 }
 
+/* Entries in 1/2^@shift of RAM, within [@lo, @hi]. */
+static u32 tcplens_obs_ram_entries(unsigned int shift, u32 lo, u32 hi)
+{
+	u64 n = ((u64)totalram_pages() << PAGE_SHIFT) >> shift;
+
+	return clamp_t(u64, div_u64(n, sizeof(struct tcplens_conn)), lo, hi);
+}
+
 u32 tcplens_obs_default_max(void)
 {
-	u64 n = ((u64)totalram_pages() << PAGE_SHIFT) >> TCPLENS_MAX_RAM_SHIFT;
+	return tcplens_obs_ram_entries(TCPLENS_MAX_RAM_SHIFT, TCPLENS_MAX_MIN,
+				       TCPLENS_MAX_MAX);
+}
 
-	return clamp_t(u64, div_u64(n, sizeof(struct tcplens_conn)),
-		       TCPLENS_MAX_MIN, TCPLENS_MAX_MAX);
+u32 tcplens_obs_host_entries(void)
+{
+	return atomic_read(&tcplens_obs_total);
 }
 
 static u32 tcplens_key_hash(const struct tcplens_obs_net *on,
@@ -302,9 +319,35 @@ static bool tcplens_obs_update(struct tcplens_obs_net *on,
 }
 
 /*
- * Make room for one more entry. Evicts a victim if the namespace is at
- * max_tracked; false if there is none to evict (the table is full of
- * entries that are never evicted).
+ * Take one entry's room in @on (max_tracked) and on the host (max_total:
+ * the namespaces together, whatever their own limits say); false, and
+ * nothing taken, if either is full.
+ */
+static bool tcplens_obs_charge(struct tcplens_obs_net *on, u32 max)
+{
+	if (atomic_inc_return(&on->count) > max)
+		goto ns_full;
+	if (atomic_inc_return(&tcplens_obs_total) > tcplens_obs_max_total)
+		goto host_full;
+	return true;
+
+host_full:
+	atomic_dec(&tcplens_obs_total);
+ns_full:
+	atomic_dec(&on->count);
+	return false;
+}
+
+static void tcplens_obs_uncharge(struct tcplens_obs_net *on)
+{
+	atomic_dec(&tcplens_obs_total);
+	atomic_dec(&on->count);
+}
+
+/*
+ * Make room for one more entry. Evicts a victim of this namespace if it
+ * or the host is full; false if there is none to evict (the namespace
+ * holds only entries that are never evicted).
  */
 static bool tcplens_obs_reserve(struct tcplens_obs_net *on)
 {
@@ -312,9 +355,8 @@ static bool tcplens_obs_reserve(struct tcplens_obs_net *on)
 	struct tcplens_conn *victim;
 	bool freed = false;
 
-	if (atomic_inc_return(&on->count) <= max)
+	if (tcplens_obs_charge(on, max))
 		return true;
-	atomic_dec(&on->count);
 
 	spin_lock_bh(&on->tlock);
 	victim = tcplens_obs_pick_victim(on);
@@ -323,9 +365,8 @@ static bool tcplens_obs_reserve(struct tcplens_obs_net *on)
 	spin_unlock_bh(&on->tlock);
 	if (freed) {
 		this_cpu_inc(on->stats->evicted);
-		if (atomic_inc_return(&on->count) <= max)
+		if (tcplens_obs_charge(on, max))
 			return true;
-		atomic_dec(&on->count);
 	}
 	this_cpu_inc(on->stats->refused);
 	return false;
@@ -351,7 +392,7 @@ static void tcplens_obs_create(struct tcplens_obs_net *on,
 		return;
 	c = kmem_cache_zalloc(tcplens_conn_cache, GFP_ATOMIC);
 	if (!c) {
-		atomic_dec(&on->count);
+		tcplens_obs_uncharge(on);
 		this_cpu_inc(on->stats->alloc_failed);
 		return;
 	}
@@ -374,7 +415,7 @@ static void tcplens_obs_create(struct tcplens_obs_net *on,
 		/* another CPU created it first: use that one */
 		spin_unlock_bh(lock);
 		kmem_cache_free(tcplens_conn_cache, c);
-		atomic_dec(&on->count);
+		tcplens_obs_uncharge(on);
 		tcplens_obs_update(on, old, hash, pkt, dir);
 		return;
 	}
@@ -488,7 +529,7 @@ bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
 	tcplens_wheel_cancel(&on->wheel, &c->wnode);
 	tcplens_obs_anom_account(on, c, TCPLENS_ANOM_NONE, 0);
 	on->killed[why]++;
-	atomic_dec(&on->count);
+	tcplens_obs_uncharge(on);
 	/* the wheel is done with c->wnode: its bytes become the rcu_head */
 	call_rcu(&c->rcu, tcplens_obs_conn_free_rcu);
 	return true;
@@ -554,6 +595,11 @@ int tcplens_obs_table_init(void)
 	get_random_bytes(&tcplens_hash_seed, sizeof(tcplens_hash_seed));
 	for (i = 0; i < TCPLENS_LOCKS; i++)
 		spin_lock_init(&tcplens_obs_locks[i]);
+	if (!tcplens_obs_max_total)
+		tcplens_obs_max_total =
+			tcplens_obs_ram_entries(TCPLENS_TOTAL_RAM_SHIFT,
+						TCPLENS_MAX_MIN,
+						TCPLENS_OBS_TOTAL_MAX);
 
 	tcplens_hash = kvcalloc(n, sizeof(*tcplens_hash), GFP_KERNEL);
 	if (!tcplens_hash)

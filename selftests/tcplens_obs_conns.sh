@@ -5,7 +5,9 @@
 # IPv6, with connections open and after they closed (TIME_WAIT on the
 # side that closed first, nothing on the other), on both ends; the states
 # file counts the same; another namespace sees none of it; max_tracked
-# bounds the table and established entries are refused, never evicted.
+# bounds the table and established entries are refused, never evicted;
+# max_total (module parameter) bounds all namespaces together, and bad
+# module parameters are refused at load.
 #
 #   +-------------------------+          +-------------------------+
 #   | netns tl-cn-a (client)  |   veth   | netns tl-cn-b (server)  |
@@ -23,7 +25,7 @@ trap 'netns_cleanup' EXIT
 
 A=tl-cn-a B=tl-cn-b C=tl-cn-c
 N=40
-ktap_header 18
+ktap_header 20
 obs_load
 obs_pair "$A" "$B"
 netns_add "$C"
@@ -90,4 +92,25 @@ check "a control run of normal traffic raised nothing (client)" anomaly_none "$A
 check "a control run of normal traffic raised nothing (server)" anomaly_none "$B"
 netns_cleanup
 check "the observer unloads" run rmmod tcplens_observer
+
+# max_total: 64 entries over both namespaces; 40 connections make 80
+check "modprobe refuses tick_ms=5, wheel_slots=1000, max_total=8 (EINVAL)" \
+	eval '! modprobe tcplens_observer tick_ms=5 && ! modprobe tcplens_observer wheel_slots=1000 &&
+		! modprobe tcplens_observer max_total=8 && ! tcplens_loaded tcplens_observer'
+setup modprobe tcplens_observer max_total=64
+obs_pair "$A" "$B"
+obs_serve "$B" 10.77.0.2 8082 -m echo -d 30
+loadgen_bg "$A" client -t 10.77.0.2:8082 -n 40 -H 60000 -d 25
+cli=$LG_PID
+wait_for 20 eval '[ "$(ip netns exec $A ss -Htan state established | wc -l)" -ge 40 ]'
+sleep $(((2 * OBS_TICK_MS * OBS_SLOW + 999) / 1000))
+echo "# host_entries $(obs_stat "$A" host_entries) of $(obs_stat "$A" max_total);" \
+	"refused $(obs_stat "$A" refused) + $(obs_stat "$B" refused)"
+check "max_total bounds the namespaces together; the rest is refused" \
+	test "$(obs_stat "$A" host_entries)" = 64 -a \
+	$(($(obs_stat "$A" entries) + $(obs_stat "$B" entries))) = 64 -a \
+	$(($(obs_stat "$A" refused) + $(obs_stat "$B" refused))) -gt 0
+loadgen_stop "$cli" "$SRV_PID"
+netns_cleanup
+run rmmod tcplens_observer
 ktap_finish
