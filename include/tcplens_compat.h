@@ -46,15 +46,15 @@
 #endif
 
 /*
- * 6.5 added register_net_sysctl_sz() and, later, dropped the need for an
+ * 6.6 added register_net_sysctl_sz() and, later, dropped the need for an
  * empty sentinel entry. tcplens tables always end with a sentinel (6.1
- * needs it) and pass the number of real entries (6.5+ uses it).
+ * needs it) and pass the number of real entries (6.6+ uses it).
  */
 static inline struct ctl_table_header *
 tcplens_register_net_sysctl(struct net *net, const char *path,
 			    struct ctl_table *table, size_t entries)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 	return register_net_sysctl_sz(net, path, table, entries);
 #else
 	return register_net_sysctl(net, path, table);
