@@ -75,10 +75,13 @@ rm -f /tmp/tl-smoke-read
 
 # cc_conns is read in page-sized chunks: 300 connections take several,
 # and each must be listed exactly once.
-run ip netns exec "$B" "$LOADGEN" server -l 10.99.1.2 -p 8099 -m echo -d 300 -q &
+# (not through run: $! must be the load generator itself, to stop it)
+echo "# + ip netns exec $B $LOADGEN server -l 10.99.1.2 -p 8099 -m echo -d 300 -q &"
+ip netns exec "$B" "$LOADGEN" server -l 10.99.1.2 -p 8099 -m echo -d 300 -q &
 lg_srv=$!
 wait_for 25 eval "ip netns exec $B ss -Htln 'sport = :8099' | grep -q 8099"
-run ip netns exec "$A" "$LOADGEN" client -t 10.99.1.2:8099 -n 300 -r 100 \
+echo "# + ip netns exec $A $LOADGEN client -t 10.99.1.2:8099 -n 300 -r 100 -H 300000 -d 300 -q &"
+ip netns exec "$A" "$LOADGEN" client -t 10.99.1.2:8099 -n 300 -r 100 \
 	-H 300000 -d 300 -q &
 lg_cli=$!
 wait_for 120 eval '[ "$(ip netns exec $A ss -Htan state established "dport = :8099" | wc -l)" = 300 ]'
