@@ -55,7 +55,7 @@ scenario() {
 	if [ -n "$reranged" ]; then
 		# the service port turns ephemeral while its record is raised;
 		# the record must still clear: an entry keeps the key it counts by
-		run ip netns exec "$B" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+		run ip netns exec "$B" sysctl -qw net.ipv4.ip_local_port_range="1024 65001"
 	fi
 	loadgen_stop "$srv"
 	wait
