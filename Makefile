@@ -10,6 +10,7 @@
 #   make demo              boot a VM, load everything, show it working
 #   make check             every test: KUnit + selftests on 3 kernels
 #   make kunit | selftests | style | bench
+#   make stress            slab-heavy load in the 6.12 VM, 10 boots (vm-stress)
 #
 # See README for the details of each target.
 
@@ -35,7 +36,7 @@ VERSION := $(shell git describe --tags --always 2>/dev/null || echo 0.1)
 DKMS_SRC := /usr/src/tcplens-$(VERSION)
 
 .PHONY: all modules install uninstall clean demo check kunit selftests style bench setup \
-	dkms-install dkms-uninstall tools-install
+	dkms-install dkms-uninstall tools-install stress
 
 all: modules
 
@@ -95,3 +96,9 @@ style:
 
 bench:
 	scripts/bench
+
+STRESS_KERNEL ?= debian-6.12
+STRESS_SECONDS ?= 180
+STRESS_RUNS ?= 10
+stress:
+	scripts/vm-stress -k $(STRESS_KERNEL) -s $(STRESS_SECONDS) -n $(STRESS_RUNS)

@@ -240,6 +240,15 @@ tcplens_rmmod_busy() {
 	tcplens_loaded "$1" && grep -qi "in use" <<<"$err"
 }
 
+# einval COMMAND...: COMMAND fails, and says why: EINVAL ("Invalid
+# argument"), not just any error.
+einval() {
+	local err
+	err=$("$@" 2>&1) && { echo "# accepted: $*"; return 1; }
+	echo "# $*: $err"
+	grep -q "Invalid argument" <<<"$err"
+}
+
 # median N...: the median of integers (the lower middle for an even count).
 median() {
 	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'

@@ -62,7 +62,7 @@ scenario() {
 	check "$fam: cleared when the server is gone" \
 		wait_for 5 anomaly_gone "$B" close_wait "$port"
 	check "$fam: fin_wait2 cleared too" \
-		wait_for 5 eval '[ -z "$(anomaly_remote_line $A fin_wait2 $remote)" ]'
+		wait_for 5 anomaly_remote_gone "$A" fin_wait2 "$remote"
 }
 
 scenario ipv4 10.77.0.2 10.77.0.2:8080 8080 10.77.0.2:8080

@@ -29,7 +29,9 @@ ktap_header 20
 obs_load
 obs_router "$A" "$R" "$B"
 run obs_sysctl "$R" close_wait_ms $THR
-check "forward rejects 2 (EINVAL)" eval '! obs_sysctl "$R" forward 2 2>/dev/null'
+check "forward rejects 2 (EINVAL)" \
+	eval 'einval obs_sysctl "$R" forward 2 &&
+		[ "$(ip netns exec $R sysctl -n net.tcplens.forward)" = 1 ]'
 
 scenario() {
 	local fam=$1 addr=$2 target=$3 port=$4 line
@@ -48,7 +50,7 @@ scenario() {
 	loadgen_stop "$srv"
 	check "$fam: cleared once the server is gone" \
 		wait_for 8 anomaly_gone "$R" close_wait "$port"
-	check "$fam: router entries == server's ss (none)" router_match_server "$R" "$B" ":$port "
+	check "$fam: router entries == server's ss (none)" router_match_server "$R" "$B" ":$port " 0
 	wait
 }
 

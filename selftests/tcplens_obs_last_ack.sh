@@ -60,7 +60,7 @@ last_ack() {
 	check "$fam: last_ack cleared once the final ACK gets through" \
 		wait_for 15 anomaly_gone "$B" last_ack "$port"
 	check "$fam: ... and the server's entries are gone, as in ss" \
-		conns_match_ss "$B" ":$port "
+		conns_match_ss "$B" ":$port " 0
 	loadgen_stop "$srv"
 	wait
 }
@@ -83,7 +83,7 @@ half_open() {
 	loadgen_stop "$cli"
 	check "$fam: half_open cleared when the client closes" \
 		wait_for 10 eval 'anomaly_gone $B half_open $port &&
-			[ -z "$(anomaly_remote_line $A half_open $remote)" ]'
+			anomaly_remote_gone $A half_open $remote'
 	loadgen_stop "$srv"
 	wait
 }

@@ -73,15 +73,20 @@ obs_router() {
 # router_conns R: the forwarded entries of router R, as the server's ss
 # would list them (the responder is the local side).
 router_conns() {
+	local -
+	set -o pipefail
 	obs_cat "$1" conns |
 		awk 'NR > 1 && $4 != "CLOSE" && $NF == "fwd" { print $2, $3, $4 }' | sort
 }
 
-# router_match_server R B [REGEX]: R's forwarded entries agree with ss in
-# B (only those whose line matches REGEX, if given).
+# router_match_server R B [REGEX [COUNT]]: R's forwarded entries agree
+# with ss in B (only those whose line matches REGEX, if given); COUNT as
+# for lists_agree.
 router_match_server() {
-	lists_agree "router $1 and ss in $2" "${3:-.}" \
-		"$(router_conns "$1")" "$(ss_conns "$2")"
+	local o k
+	o=$(router_conns "$1") || { echo "# cannot read conns in $1"; return 1; }
+	k=$(ss_conns "$2") || { echo "# ss failed in $2"; return 1; }
+	lists_agree "router $1 and ss in $2" "${3:-.}" "$o" "$k" "${4:-}"
 }
 
 # obs_sysctl NS NAME VALUE
@@ -97,11 +102,15 @@ obs_cat() {
 # obs_conns NS: "local remote STATE" of tracked connections, sorted
 # (CLOSE entries are about to be collected: left out).
 obs_conns() {
+	local -
+	set -o pipefail
 	obs_cat "$1" conns | awk 'NR > 1 && $4 != "CLOSE" { print $2, $3, $4 }' | sort
 }
 
 # ss_conns NS: the same from ss(8), kernel state names, no listeners.
 ss_conns() {
+	local -
+	set -o pipefail
 	ip netns exec "$1" ss -Htan | awk '
 	BEGIN {
 		m["ESTAB"] = "ESTABLISHED"; m["SYN-SENT"] = "SYN_SENT"
@@ -113,19 +122,24 @@ ss_conns() {
 	$1 in m { print $4, $5, m[$1] }' | sort
 }
 
-# conns_match_ss NS [REGEX]: the observer agrees with ss on every 4-tuple
-# (only those whose line matches REGEX, if given). The scenarios give
-# their own port: an earlier scenario's TIME_WAIT ends at 2MSL in the
-# observer but up to a timer-wheel granule (seconds at 60 s) later in ss.
+# conns_match_ss NS [REGEX [COUNT]]: the observer agrees with ss on every
+# 4-tuple (only those whose line matches REGEX, if given); COUNT as for
+# lists_agree. The scenarios give their own port: an earlier scenario's
+# TIME_WAIT ends at 2MSL in the observer but up to a timer-wheel granule
+# (seconds at 60 s) later in ss.
 conns_match_ss() {
-	lists_agree "conns and ss in $1" "${2:-.}" \
-		"$(obs_conns "$1")" "$(ss_conns "$1")"
+	local o k
+	o=$(obs_conns "$1") || { echo "# cannot read conns in $1"; return 1; }
+	k=$(ss_conns "$1") || { echo "# ss failed in $1"; return 1; }
+	lists_agree "conns and ss in $1" "${2:-.}" "$o" "$k" "${3:-}"
 }
 
-# lists_agree WHAT REGEX A B: the lines of A and B that match REGEX are the
-# same ("local remote STATE" lists, sorted); a diff is shown if not.
+# lists_agree WHAT REGEX A B [COUNT]: the lines of A and B that match REGEX
+# are the same ("local remote STATE" lists, sorted); a diff is shown if
+# not. There must be COUNT of them (0: the scenario expects none); without
+# COUNT at least one, so that two empty lists never agree by accident.
 lists_agree() {
-	local a b
+	local a b n
 	a=$(grep -E -- "$2" <<<"$3")
 	b=$(grep -E -- "$2" <<<"$4")
 	if [ "$a" != "$b" ]; then
@@ -133,7 +147,15 @@ lists_agree() {
 		diff <(echo "$a") <(echo "$b") | head -n 20 | sed 's/^/#   /'
 		return 1
 	fi
-	echo "# $1: $(echo "$a" | grep -c .) connections agree"
+	n=$(grep -c . <<<"$a")
+	if [ -n "${5:-}" ] && [ "$n" != "$5" ]; then
+		echo "# $1 agree on $n connections, but the scenario has $5"
+		return 1
+	elif [ -z "${5:-}" ] && [ "$n" = 0 ]; then
+		echo "# $1: nothing to compare (no connection matches '$2')"
+		return 1
+	fi
+	echo "# $1: $n connections agree"
 }
 
 # obs_state_count NS STATE: the states file's count.
@@ -146,18 +168,29 @@ obs_stat() {
 	obs_cat "$1" stats | awk -v k="$2" '$1 == k { print $2 }'
 }
 
+# obs_anomalies NS: the anomalies file into ANOMALIES; fails, saying so,
+# if it cannot be read (a check on it must never pass on nothing).
+obs_anomalies() {
+	ANOMALIES=$(obs_cat "$1" anomalies) && return 0
+	echo "# cannot read /proc/net/tcplens/anomalies in $1" >&2
+	return 1
+}
+
 # anomaly_line NS KIND LOCAL: the raised anomaly's line, if any.
 anomaly_line() {
-	obs_cat "$1" anomalies | awk -v k="$2" -v p="$3" '$1 == k && $3 == p'
+	obs_anomalies "$1" || return 1
+	awk -v k="$2" -v p="$3" '$1 == k && $3 == p' <<<"$ANOMALIES"
 }
 
 # anomaly_remote_line NS KIND REMOTE
 anomaly_remote_line() {
-	obs_cat "$1" anomalies | awk -v k="$2" -v r="$3" '$1 == k && $4 == r'
+	obs_anomalies "$1" || return 1
+	awk -v k="$2" -v r="$3" '$1 == k && $4 == r' <<<"$ANOMALIES"
 }
 
-anomaly_raised() { [ -n "$(anomaly_line "$@")" ]; }
-anomaly_gone() { [ -z "$(anomaly_line "$@")" ]; }
+anomaly_raised() { local l; l=$(anomaly_line "$@") && [ -n "$l" ]; }
+anomaly_gone() { local l; l=$(anomaly_line "$@") && [ -z "$l" ]; }
+anomaly_remote_gone() { local l; l=$(anomaly_remote_line "$@") && [ -z "$l" ]; }
 
 # anomaly_wait SECONDS NS KIND WHERE [COUNT]: wait until KIND is raised on
 # WHERE, a local port or a remote address:port, with COUNT members if
@@ -172,8 +205,8 @@ anomaly_wait() {
 }
 
 anomaly_has() {
-	ANOM_LINE=$(obs_cat "$1" anomalies |
-		awk -v k="$2" -v w="$3" '$1 == k && ($3 == w || $4 == w)')
+	obs_anomalies "$1" || return 1
+	ANOM_LINE=$(awk -v k="$2" -v w="$3" '$1 == k && ($3 == w || $4 == w)' <<<"$ANOMALIES")
 	[ -n "$ANOM_LINE" ] && { [ -z "${4:-}" ] ||
 		[ "$(awk '{ print $5 }' <<<"$ANOM_LINE")" = "$4" ]; }
 }
@@ -189,8 +222,10 @@ anomaly_total() {
 # anomaly_none NS: nothing raised, ever.
 anomaly_none() {
 	local n
-	n=$(obs_cat "$1" anomalies | awk '$1 == "total" && $2 != "kind" { s += $3 } END { print s + 0 }')
-	[ "$n" = 0 ] || { obs_cat "$1" anomalies | sed 's/^/#   /'; return 1; }
+	obs_anomalies "$1" || return 1
+	grep -q '^total ' <<<"$ANOMALIES" || { echo "# no totals in the anomalies file of $1"; return 1; }
+	n=$(awk '$1 == "total" && $2 != "kind" { s += $3 } END { print s + 0 }' <<<"$ANOMALIES")
+	[ "$n" = 0 ] || { sed 's/^/#   /' <<<"$ANOMALIES"; return 1; }
 }
 
 # raised_in_time LINE THRESHOLD_MS: the anomaly was raised within its
@@ -231,7 +266,9 @@ obs_serve() {
 	loadgen_bg "$ns" server -l "$addr" -p "$port" "$@"
 	# shellcheck disable=SC2034 # read by the tests
 	SRV_PID=$LG_PID
-	wait_for 5 eval "ip netns exec $ns ss -Htln 'sport = :$last' | grep -q $last"
+	wait_for 5 eval "ip netns exec $ns ss -Htln 'sport = :$last' | grep -q $last" && return 0
+	echo "Bail out! the load generator server on $addr:$port in $ns never listened"
+	exit "$KSFT_FAIL"
 }
 
 # rst_storm_scenario WATCH SRV CLI FAMILY ADDR TARGET PORT RATE: a server

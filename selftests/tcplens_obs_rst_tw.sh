@@ -85,15 +85,15 @@ echo "# TIME_WAIT ended after ${obs_end:-?} s (observer), ${kern_end:-?} s (kern
 slack=$(((OBS_TICK_MS + 999) / 1000 + 2 * OBS_SLOW))
 check "the observer's TIME_WAIT lasts 2MSL (60 s), ending with the kernel's" \
 	test "${obs_end:-0}" -ge 59 -a "${obs_end:-999}" -le $((${kern_end:-0} + slack))
-check "TIME_WAIT expired: conns == ss (none)" conns_match_ss "$A" ":808[23] "
+check "TIME_WAIT expired: conns == ss (none)" conns_match_ss "$A" ":808[23] " 0
 # Every TIME_WAIT ss showed ran out its 2MSL in the observer too (a pair
 # the kernel reused for a new SYN before that is not among them).
 check "expired_time_wait counted every TIME_WAIT ss showed ($tw_seen)" \
 	test "$(obs_stat "$A" expired_time_wait)" -ge "$tw_seen"
 check "time_wait cleared (ipv4)" \
-	test -z "$(anomaly_remote_line "$A" time_wait 10.77.0.2:8082)"
+	anomaly_remote_gone "$A" time_wait 10.77.0.2:8082
 check "time_wait cleared (ipv6)" \
-	test -z "$(anomaly_remote_line "$A" time_wait '[fd00:77::2]:8083')"
+	anomaly_remote_gone "$A" time_wait '[fd00:77::2]:8083'
 wait
 obs_cat "$A" anomalies | sed 's/^/#   /'
 netns_cleanup

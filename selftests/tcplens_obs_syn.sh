@@ -66,7 +66,7 @@ syn_flood() {
 	check "$fam: syn_flood cleared once the handshakes complete" \
 		wait_for 20 anomaly_gone "$B" syn_flood "$port"
 	check "$fam: connect_timeout cleared too" \
-		wait_for 5 eval '[ -z "$(anomaly_remote_line $A connect_timeout $remote)" ]'
+		wait_for 5 anomaly_remote_gone "$A" connect_timeout "$remote"
 	check "$fam: completed: client conns == ss" conns_match_ss "$A" ":$port "
 	loadgen_stop "$cli"
 	loadgen_stop "$srv"
