@@ -44,8 +44,11 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # Installs what `make` built; it does not rebuild (run make first).
+# One depmod, ours: kbuild's own (DEPMOD=true skips it) would walk the whole
+# module tree a second time.
 install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(SIG_OPT) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(SIG_OPT) \
+		DEPMOD=true modules_install
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
 
 uninstall:

@@ -22,12 +22,17 @@ LOADGEN=$TCPLENS_BIN/tcplens_loadgen
 ktap_n=0
 ktap_fail=0
 ktap_skip=0
+ktap_t=$SECONDS
 
 ktap_header() { echo "TAP version 13"; echo "1..$1"; }
 
 # ktap_result OK|FAIL|SKIP DESCRIPTION [REASON]
+# A result that took 5 s or more since the previous one says how long:
+# where a run's time goes is then read off its TAP.
 ktap_result() {
 	ktap_n=$((ktap_n + 1))
+	[ $((SECONDS - ktap_t)) -lt 5 ] || echo "# ($((SECONDS - ktap_t)) s since the previous result)"
+	ktap_t=$SECONDS
 	case $1 in
 	OK) echo "ok $ktap_n $2" ;;
 	FAIL) ktap_fail=$((ktap_fail + 1)); echo "not ok $ktap_n $2${3:+ # $3}" ;;
@@ -48,7 +53,7 @@ check() {
 
 # ktap_finish: exit with the kselftest code the results add up to.
 ktap_finish() {
-	echo "# totals: $((ktap_n - ktap_fail - ktap_skip)) pass, $ktap_fail fail, $ktap_skip skip"
+	echo "# totals: $((ktap_n - ktap_fail - ktap_skip)) pass, $ktap_fail fail, $ktap_skip skip, in $SECONDS s"
 	[ "$ktap_fail" -gt 0 ] && exit $KSFT_FAIL
 	[ "$ktap_n" -gt 0 ] && [ "$ktap_skip" = "$ktap_n" ] && exit $KSFT_SKIP
 	exit $KSFT_PASS

@@ -58,7 +58,7 @@ scenario() {
 		run ip netns exec "$B" sysctl -qw net.ipv4.ip_local_port_range="1024 65001"
 	fi
 	loadgen_stop "$srv"
-	wait
+	loadgen_stop_all
 	check "$fam: cleared when the server is gone" \
 		wait_for 5 anomaly_gone "$B" close_wait "$port"
 	check "$fam: fin_wait2 cleared too" \

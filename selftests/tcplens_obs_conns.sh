@@ -60,7 +60,7 @@ scenario() {
 	check "$fam: closed: client conns == ss (TIME_WAIT)" conns_match_ss "$A" "$re"
 	check "$fam: closed: server conns == ss (none)" conns_match_ss "$B" "$re" 0
 	loadgen_stop "$srv"
-	wait
+	loadgen_stop_all
 }
 
 scenario ipv4 10.77.0.2 10.77.0.2:8080 '^10\.77\.'
@@ -87,7 +87,7 @@ check "max_tracked bounds the table" test "$(obs_stat "$B" entries)" -le 16
 check "the rest is refused: no ESTABLISHED entry gives way" \
 	test "$(obs_stat "$B" refused)" -gt 0 -a \
 	"$(obs_state_count "$B" ESTABLISHED)" = "$(obs_stat "$B" entries)"
-wait
+loadgen_stop_all
 
 check "a control run of normal traffic raised nothing (client)" anomaly_none "$A"
 check "a control run of normal traffic raised nothing (server)" anomaly_none "$B"

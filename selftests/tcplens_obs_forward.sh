@@ -51,7 +51,7 @@ scenario() {
 	check "$fam: cleared once the server is gone" \
 		wait_for 8 anomaly_gone "$R" close_wait "$port"
 	check "$fam: router entries == server's ss (none)" router_match_server "$R" "$B" ":$port " 0
-	wait
+	loadgen_stop_all
 }
 
 scenario ipv4 10.79.2.1 10.79.2.1:8080 8080
@@ -76,6 +76,6 @@ check "forward=0: 4 connections crossed the router ..." \
 check "... and nothing new was tracked there" \
 	test "$(obs_stat "$R" created)" = "$before"
 loadgen_stop "$SRV_PID"
-wait
+loadgen_stop_all
 netns_cleanup
 ktap_finish

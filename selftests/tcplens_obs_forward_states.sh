@@ -93,7 +93,7 @@ check "ipv4: last_ack cleared once the final ACKs get through" \
 	wait_for 15 anomaly_gone "$R" last_ack 8090
 check "ipv4: ... router entries == server's ss (none)" router_match_server "$R" "$B" ":8090 " 0
 loadgen_stop "$SRV_PID"
-wait
+loadgen_stop_all
 
 # fin_wait2, IPv6: the client keeps its side open until it exits
 obs_serve "$B" fd00:79:2::1 8091 -m close-first -d 30
@@ -107,7 +107,7 @@ loadgen_stop "$cli"
 check "ipv6: fin_wait2 cleared once the client closes" \
 	wait_for 8 anomaly_gone "$R" fin_wait2 8091
 loadgen_stop "$SRV_PID"
-wait
+loadgen_stop_all
 
 # half_open, IPv4: four connections, silent until the client stops
 obs_serve "$B" 10.79.2.1 8092 -m echo -d 30
@@ -120,7 +120,7 @@ loadgen_stop "$cli"
 check "ipv4: half_open cleared when the client closes" \
 	wait_for 10 anomaly_gone "$R" half_open 8092
 loadgen_stop "$SRV_PID"
-wait
+loadgen_stop_all
 
 # syn_flood, IPv6: the client drops the SYN+ACKs
 obs_serve "$B" fd00:79:2::1 8093 -m echo -d 40
@@ -137,7 +137,7 @@ run ip netns exec "$A" nft delete table inet tl_fs
 check "ipv6: syn_flood cleared once the handshakes complete" \
 	wait_for 20 anomaly_gone "$R" syn_flood 8093
 loadgen_stop "$cli" "$SRV_PID"
-wait
+loadgen_stop_all
 
 # syn_dropped, IPv4: backlog 1, never accepting
 obs_serve "$B" 10.79.2.1 8094 -m slow-accept -b 1 -d 30
@@ -153,7 +153,7 @@ loadgen_stop "$SRV_PID"
 check "ipv4: syn_dropped cleared when the listener is gone" \
 	wait_for 20 anomaly_gone "$R" syn_dropped 8094
 loadgen_stop "$cli"
-wait
+loadgen_stop_all
 check "nothing is left raised in the router" \
 	wait_for 5 eval '[ -z "$(obs_cat $R anomalies | awk '"'"'$1 != "total" && $1 != "kind"'"'"')" ]'
 obs_cat "$R" anomalies | sed 's/^/#   /'

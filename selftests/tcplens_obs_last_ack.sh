@@ -62,7 +62,7 @@ last_ack() {
 	check "$fam: ... and the server's entries are gone, as in ss" \
 		conns_match_ss "$B" ":$port " 0
 	loadgen_stop "$srv"
-	wait
+	loadgen_stop_all
 }
 
 half_open() {
@@ -85,7 +85,7 @@ half_open() {
 		wait_for 10 eval 'anomaly_gone $B half_open $port &&
 			anomaly_remote_gone $A half_open $remote'
 	loadgen_stop "$srv"
-	wait
+	loadgen_stop_all
 }
 
 last_ack ipv4 ip 10.77.0.2 10.77.0.2:8080 8080 10.77.0.1

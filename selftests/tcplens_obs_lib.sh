@@ -287,13 +287,24 @@ rst_storm_scenario() {
 		test "$(awk '{ print $5 }' <<<"${line:-x 0 0 0 0}")" -ge "$rate"
 	check "$fam: rst_storm cleared in $ns once the clients stop" \
 		wait_for 8 anomaly_gone "$ns" rst_storm "$port"
-	loadgen_stop "$SRV_PID"
-	wait
+	loadgen_stop_all
 }
 
 # loadgen_stop PID...: stop load generators and reap them.
 loadgen_stop() {
 	kill "$@" 2>/dev/null
 	wait "$@" 2>/dev/null
+	return 0
+}
+
+# loadgen_stop_all: a scenario is over: stop whatever it left running in
+# the background (a server or client still inside its --duration) and
+# reap it, rather than wait out the duration.
+loadgen_stop_all() {
+	local pids
+	pids=$(jobs -pr)
+	# shellcheck disable=SC2086 # one word per PID
+	[ -z "$pids" ] || kill $pids 2>/dev/null
+	wait
 	return 0
 }

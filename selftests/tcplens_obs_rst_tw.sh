@@ -94,7 +94,7 @@ check "time_wait cleared (ipv4)" \
 	anomaly_remote_gone "$A" time_wait 10.77.0.2:8082
 check "time_wait cleared (ipv6)" \
 	anomaly_remote_gone "$A" time_wait '[fd00:77::2]:8083'
-wait
+loadgen_stop_all
 obs_cat "$A" anomalies | sed 's/^/#   /'
 netns_cleanup
 ktap_finish

@@ -65,7 +65,7 @@ check "eviction: the 40 established entries were all kept" \
 check "eviction: the held connections' entries == ss" \
 	conns_match_ss "$E" ":9000 "
 loadgen_stop "$flood" "$held" "$slow" "$srv"
-wait
+loadgen_stop_all
 
 # ---- 100k concurrent connections
 run ip netns exec "$S" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"

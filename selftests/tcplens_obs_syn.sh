@@ -70,7 +70,7 @@ syn_flood() {
 	check "$fam: completed: client conns == ss" conns_match_ss "$A" ":$port "
 	loadgen_stop "$cli"
 	loadgen_stop "$srv"
-	wait
+	loadgen_stop_all
 }
 
 syn_dropped() {
@@ -89,7 +89,7 @@ syn_dropped() {
 	check "$fam: syn_dropped cleared when the listener is gone" \
 		wait_for 20 anomaly_gone "$B" syn_dropped "$port"
 	loadgen_stop "$cli"
-	wait
+	loadgen_stop_all
 }
 
 syn_flood ipv4 10.77.0.2 10.77.0.2:8080 8080 10.77.0.2:8080

@@ -147,7 +147,7 @@ usage_errors() {
 check "bad arguments are usage errors (exit 2)" usage_errors
 
 loadgen_stop "$SRV_PID"
-wait
+loadgen_stop_all
 lens_trace_remove
 netns_cleanup
 tcplens_unload_all
