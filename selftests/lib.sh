@@ -87,6 +87,24 @@ run_nested() {
 	return "${PIPESTATUS[0]}"
 }
 
+# usage_errors "PROGRAM [ARG...]" ARGS...: PROGRAM, given each ARGS string
+# in turn (split into words), exits 2 and says why on stderr.
+usage_errors() {
+	local prog=$1 args rc bad=0 err
+	shift
+	err=$(mktemp)
+	for args in "$@"; do
+		# shellcheck disable=SC2086 # one word per argument
+		$prog $args >/dev/null 2>"$err"
+		rc=$?
+		[ "$rc" = 2 ] && [ -s "$err" ] && continue
+		echo "# '${prog##*/} $args' exited $rc (not 2) or said nothing"
+		bad=1
+	done
+	rm -f "$err"
+	return $bad
+}
+
 need_root() { [ "$(id -u)" = 0 ] || skip_all "must be root"; }
 
 need_cmd() {

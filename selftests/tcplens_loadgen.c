@@ -530,7 +530,8 @@ static void usage(void)
 "TCP load generator: a server whose behaviour produces TCP anomalies on\n"
 "demand, and a client opening many concurrent connections.  Addresses are\n"
 "numeric IPv4 or IPv6.  Periodic reports go to stderr, the final report to\n"
-"stdout.  Exit status: 0 ok, 1 runtime failure, 2 usage error.\n"
+"stdout.  Exit status: 0 ok, 1 runtime failure (set-up failed, or a\n"
+"client established no connection at all), 2 usage error.\n"
 "\n"
 "Common options:\n"
 "  -d, --duration SEC       stop after SEC seconds (1-604800, default 30)\n"
@@ -1659,7 +1660,12 @@ static void print_json(double t, const char *why)
 /* Main loop                                                           */
 /* ------------------------------------------------------------------ */
 
-static void run(void)
+/*
+ * The run's exit status: a client that attempted connections and
+ * established none has failed (no server, or every SYN lost); errors
+ * beside established connections are the load, counted, not a failure.
+ */
+static int run(void)
 {
 	static struct epoll_event evs[MAX_EVENTS];
 	uint64_t end = (uint64_t)cfg.duration_s * 1000;
@@ -1754,11 +1760,20 @@ static void run(void)
 				   cfg.close == CLOSE_RST);
 	for (i = 0; i < (int)nlisteners; i++)
 		close(listeners[i]);
+	if (cfg.role == ROLE_CLIENT && st.attempted && !st.established) {
+		fprintf(stderr, PROG ": no connection was established (%" PRIu64
+			" attempted; errors:", st.attempted);
+		print_errors(stderr, false);
+		fprintf(stderr, ")\n");
+		return EXIT_RUNTIME;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t need;
+	int rc;
 
 	parse_args(argc, argv);
 	if (cfg.role == ROLE_CLIENT) {
@@ -1770,9 +1785,9 @@ int main(int argc, char **argv)
 	setup_common(need);
 	if (cfg.role == ROLE_SERVER)
 		server_listen();
-	run();
+	rc = run();
 	free(conns);
 	free(listeners);
 	close(epfd);
-	return 0;
+	return rc;
 }

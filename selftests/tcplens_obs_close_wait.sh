@@ -26,15 +26,25 @@ trap 'netns_cleanup' EXIT
 A=tl-cw-a B=tl-cw-b
 THR=2000
 FW2=3000
-ktap_header 18
+ktap_header 24
 obs_load
 obs_pair "$A" "$B"
 run obs_sysctl "$B" close_wait_ms $THR
 run obs_sysctl "$B" log 1
 run obs_sysctl "$A" fin_wait2_ms $FW2
 
+# logged NS TEXT: the kernel log has "tcplens_observer: netns <NS's
+# inode>: TEXT" since this scenario began (log_mark).
+log_mark() { log_from=$(dmesg | wc -l); }
+logged() {
+	local ino
+	ino=$(ip netns exec "$1" stat -L -c %i /proc/self/ns/net) || return 1
+	dmesg | tail -n +$((log_from + 1)) | grep -qF "tcplens_observer: netns $ino: $2"
+}
+
 scenario() {
 	local fam=$1 addr=$2 target=$3 port=$4 remote=$5 reranged=${6:-} line
+	log_mark
 	obs_serve "$B" "$addr" "$port" -m never-close -d 30
 	srv=$SRV_PID
 	loadgen_bg "$A" client -t "$target" -n 5 -N 5 -c fin -d 3
@@ -47,11 +57,15 @@ scenario() {
 	check "$fam: close_wait raised on port $port" test -n "$line"
 	check "$fam: ... with the 5 connections" test "$(awk '{ print $5 }' <<<"$line")" = 5
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $THR
+	check "$fam: log=1 in the server's namespace: the raise is in the kernel log" \
+		wait_for 2 logged "$B" "close_wait on local port $port: "
 	anomaly_wait $((FW2 / 1000 + 3)) "$A" fin_wait2 "$remote" 5
 	line=$ANOM_LINE
 	echo "# $line"
 	check "$fam: fin_wait2 raised toward $remote on the client" test -n "$line"
 	check "$fam: ... within threshold + 1 tick" raised_in_time "$line" $FW2
+	check "$fam: log=0 in the client's: not logged" \
+		eval '! logged "$A" "fin_wait2 toward $remote: "'
 	if [ -n "$reranged" ]; then
 		# the service port turns ephemeral while its record is raised;
 		# the record must still clear: an entry keeps the key it counts by
@@ -67,6 +81,29 @@ scenario() {
 
 scenario ipv4 10.77.0.2 10.77.0.2:8080 8080 10.77.0.2:8080
 scenario ipv6 fd00:77::2 '[fd00:77::2]:8081' 8081 '[fd00:77::2]:8081' reranged
+
+# A threshold change applies to the entries already there, within 16
+# ticks: two connections sit in CLOSE_WAIT under a 1-day threshold, which
+# then drops to 100 ms. The delay is measured from just before the write
+# to the raise as the kernel dates it (raised_ms: its age when read).
+run obs_sysctl "$B" close_wait_ms 86400000
+obs_serve "$B" 10.77.0.2 8082 -m never-close -d 30
+loadgen_bg "$A" client -t 10.77.0.2:8082 -n 2 -N 2 -c fin -d 3
+wait_for 5 eval '[ "$(ip netns exec $B ss -Htan state close-wait "sport = :8082" | wc -l)" = 2 ]'
+sleep 1
+check "close_wait_ms 1 day: two CLOSE_WAIT entries, nothing raised" \
+	eval '[ "$(obs_conns "$B" | grep -c ":8082 .* CLOSE_WAIT$")" = 2 ] && anomaly_gone "$B" close_wait 8082'
+t_w=$(date +%s%N)
+run obs_sysctl "$B" close_wait_ms 100
+anomaly_wait 5 "$B" close_wait 8082 2
+line=$ANOM_LINE
+echo "# $line"
+delay=$((($(date +%s%N) - t_w) / 1000000 - $(awk '{ print $7 }' <<<"${line:-x 0 0 0 0 0 999999}")))
+limit=$((16 * OBS_TICK_MS + 500 * OBS_SLOW))
+echo "# raised ${delay} ms after the change (16 ticks: $((16 * OBS_TICK_MS)) ms; limit $limit ms)"
+check "lowered to 100 ms: both raised within 16 ticks of the change" \
+	test -n "$line" -a "$delay" -le "$limit"
+loadgen_stop_all
 obs_cat "$B" anomalies | sed 's/^/#   /'
 netns_cleanup
 ktap_finish

@@ -28,46 +28,48 @@ obs_load() {
 	OBS_TICK_MS=$(cat /sys/module/tcplens_observer/parameters/tick_ms)
 }
 
-# obs_pair A B: two namespaces joined by a veth pair,
+# obs_pair A B: two namespaces joined by a veth pair (a step that fails
+# bails out: no scenario runs on half a topology),
 # A = 10.77.0.1 / fd00:77::1, B = 10.77.0.2 / fd00:77::2.
 obs_pair() {
-	netns_add "$1" "$2"
-	run ip link add veth0 netns "$1" type veth peer name veth0 netns "$2"
-	run ip -n "$1" addr add 10.77.0.1/24 dev veth0
-	run ip -n "$2" addr add 10.77.0.2/24 dev veth0
-	run ip -n "$1" addr add fd00:77::1/64 dev veth0 nodad
-	run ip -n "$2" addr add fd00:77::2/64 dev veth0 nodad
-	run ip -n "$1" link set veth0 up
-	run ip -n "$2" link set veth0 up
+	setup netns_add "$1" "$2"
+	setup ip link add veth0 netns "$1" type veth peer name veth0 netns "$2"
+	setup ip -n "$1" addr add 10.77.0.1/24 dev veth0
+	setup ip -n "$2" addr add 10.77.0.2/24 dev veth0
+	setup ip -n "$1" addr add fd00:77::1/64 dev veth0 nodad
+	setup ip -n "$2" addr add fd00:77::2/64 dev veth0 nodad
+	setup ip -n "$1" link set veth0 up
+	setup ip -n "$2" link set veth0 up
 }
 
 # obs_router A R B: client A and server B on two links through router R,
-# which forwards and observes forwarded traffic (net.tcplens.forward=1).
+# which forwards and observes forwarded traffic (net.tcplens.forward=1);
+# a step that fails bails out, as in obs_pair.
 # A = 10.79.1.1 / fd00:79:1::1, B = 10.79.2.1 / fd00:79:2::1; R has .2 on
 # each link.
 obs_router() {
 	local a=$1 r=$2 b=$3 l
-	netns_add "$a" "$r" "$b"
-	run ip link add veth0 netns "$a" type veth peer name veth1 netns "$r"
-	run ip link add veth2 netns "$r" type veth peer name veth0 netns "$b"
-	run ip -n "$a" addr add 10.79.1.1/24 dev veth0
-	run ip -n "$a" addr add fd00:79:1::1/64 dev veth0 nodad
-	run ip -n "$r" addr add 10.79.1.2/24 dev veth1
-	run ip -n "$r" addr add fd00:79:1::2/64 dev veth1 nodad
-	run ip -n "$r" addr add 10.79.2.2/24 dev veth2
-	run ip -n "$r" addr add fd00:79:2::2/64 dev veth2 nodad
-	run ip -n "$b" addr add 10.79.2.1/24 dev veth0
-	run ip -n "$b" addr add fd00:79:2::1/64 dev veth0 nodad
+	setup netns_add "$a" "$r" "$b"
+	setup ip link add veth0 netns "$a" type veth peer name veth1 netns "$r"
+	setup ip link add veth2 netns "$r" type veth peer name veth0 netns "$b"
+	setup ip -n "$a" addr add 10.79.1.1/24 dev veth0
+	setup ip -n "$a" addr add fd00:79:1::1/64 dev veth0 nodad
+	setup ip -n "$r" addr add 10.79.1.2/24 dev veth1
+	setup ip -n "$r" addr add fd00:79:1::2/64 dev veth1 nodad
+	setup ip -n "$r" addr add 10.79.2.2/24 dev veth2
+	setup ip -n "$r" addr add fd00:79:2::2/64 dev veth2 nodad
+	setup ip -n "$b" addr add 10.79.2.1/24 dev veth0
+	setup ip -n "$b" addr add fd00:79:2::1/64 dev veth0 nodad
 	for l in "$a veth0" "$r veth1" "$r veth2" "$b veth0"; do
-		run ip -n "${l% *}" link set "${l#* }" up
+		setup ip -n "${l% *}" link set "${l#* }" up
 	done
-	run ip -n "$a" route add default via 10.79.1.2
-	run ip -n "$a" -6 route add default via fd00:79:1::2
-	run ip -n "$b" route add default via 10.79.2.2
-	run ip -n "$b" -6 route add default via fd00:79:2::2
-	run ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
-	run ip netns exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1
-	run obs_sysctl "$r" forward 1
+	setup ip -n "$a" route add default via 10.79.1.2
+	setup ip -n "$a" -6 route add default via fd00:79:1::2
+	setup ip -n "$b" route add default via 10.79.2.2
+	setup ip -n "$b" -6 route add default via fd00:79:2::2
+	setup ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
+	setup ip netns exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1
+	setup obs_sysctl "$r" forward 1
 }
 
 # router_conns R: the forwarded entries of router R, as the server's ss

@@ -18,7 +18,7 @@ need_cmd ip iperf3 python3 modprobe ss
 trap 'netns_cleanup; pkill -f tl-smoke-hold 2>/dev/null' EXIT
 
 A=tl-smoke-a B=tl-smoke-b
-ktap_header 15
+ktap_header 17
 
 # Make sure nothing of ours is loaded, then install the freshly built ones.
 tcplens_unload_all >/dev/null 2>&1
@@ -92,6 +92,26 @@ echo "# cc_conns: $(wc -l </tmp/tl-smoke-cc) lines, $(wc -c </tmp/tl-smoke-cc) b
 check "cc_conns lists each of 300 lens connections once" \
 	test "$(awk '$2 == "10.99.1.2:8099"' /tmp/tl-smoke-cc | wc -l)" = 300 -a \
 	"$(awk '$2 == "10.99.1.2:8099" { print $1 }' /tmp/tl-smoke-cc | sort -u | wc -l)" = 300
+kill "$lg_cli" "$lg_srv" 2>/dev/null
+wait "$lg_cli" "$lg_srv" 2>/dev/null
+rm -f /tmp/tl-smoke-cc
+
+# IPv6, and a state other than ESTAB: the server closes first and the
+# clients never do, which leaves the lens sockets in CLOSE-WAIT.
+echo "# + ip netns exec $B $LOADGEN server -l fd00:99::2 -p 8098 -m close-first -d 300 -q &"
+ip netns exec "$B" "$LOADGEN" server -l fd00:99::2 -p 8098 -m close-first -d 300 -q &
+lg_srv=$!
+wait_for 25 eval "ip netns exec $B ss -Htln 'sport = :8098' | grep -q 8098"
+echo "# + ip netns exec $A $LOADGEN client -t [fd00:99::2]:8098 -n 3 -N 3 -c none -d 300 -q &"
+ip netns exec "$A" "$LOADGEN" client -t '[fd00:99::2]:8098' -n 3 -N 3 -c none -d 300 -q &
+lg_cli=$!
+wait_for 60 eval '[ "$(ip netns exec $A ss -Htan state close-wait "dport = :8098" | wc -l)" = 3 ]'
+ip netns exec "$A" cat /proc/net/tcplens/cc_conns >/tmp/tl-smoke-cc
+grep -F '[fd00:99::2]:8098' /tmp/tl-smoke-cc | sed 's/^/#   /'
+check "cc_conns lists the 3 IPv6 lens sockets, [addr]:port, in CLOSE-WAIT" \
+	test "$(awk '$1 ~ /^\[fd00:99::1\]:[0-9]+$/ && $2 == "[fd00:99::2]:8098" && $3 == "CLOSE-WAIT"' /tmp/tl-smoke-cc | wc -l)" = 3
+check "... with recovery_point '-' (never in recovery) and no recovery counted" \
+	test "$(awk '$2 == "[fd00:99::2]:8098" && $10 == "-" && $11 == 0' /tmp/tl-smoke-cc | wc -l)" = 3
 kill "$lg_cli" "$lg_srv" 2>/dev/null
 wait "$lg_cli" "$lg_srv" 2>/dev/null
 rm -f /tmp/tl-smoke-cc

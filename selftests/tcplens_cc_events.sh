@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lens's documented behaviour end to end, each read from its counter in
+# /proc/net/tcplens/cc and from the tcp_lens:lens_cwnd tracepoint:
+#  - initial_ssthresh=16 (HyStart++ off): the first slow start ends at 16
+#    segments (ss_exit_ssthresh), then congestion avoidance;
+#  - abc_limit (RFC 3465 L): with L=1 no slow-start step grows cwnd by
+#    more than one segment; with L=0 (no limit) the receiver's delayed
+#    ACKs, each covering two segments, grow it by two;
+#  - ECN (RFC 3168): the bottleneck marks instead of dropping; each
+#    ECN-Echo cuts ssthresh to max(cwnd / 2, 2) and cwnd to it, at most
+#    once per window, counted as ecn and traced with reason "ecn";
+#  - undo: a 1.2 s delay spike on the ACK path fires a spurious RTO; the
+#    late ACKs prove it (timestamps, F-RTO) and the stack undoes it:
+#    counted as rto and undo, traced as "rto" then "undo".
+# Each flow has its own source port (--cport), by which the trace is read.
+#
+#   +-----------+      +--------------------------------+      +-----------+
+#   | tl-ev-s   |      | tl-ev-r                        |      | tl-ev-d   |
+#   | iperf3 -C | veth | r1: netem 20mbit, limit 2 BDP  | veth | iperf3 -s |
+#   | lens      |------|     (ECN: loss 2% ecn: marks)  |------|           |
+#   | 10.98.1.1 |      | r0: delay 10ms (1200ms: spike) |      | 10.98.2.2 |
+#   +-----------+      +--------------------------------+      +-----------+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcplens_cc_lib.sh"
+
+need_root
+need_cmd ip tc iperf3 ethtool modprobe
+trap 'lens_trace_remove; netns_cleanup' EXIT
+
+ktap_header 11
+lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
+topo3_create tl-ev-s tl-ev-r tl-ev-d || { echo "# topology"; exit "$KSFT_FAIL"; }
+BDP=$(topo3_bdp_pkts 20 10)
+topo3_path 20mbit 10ms $((2 * BDP)) 0% || exit "$KSFT_FAIL"
+topo3_iperf_server 5201 || { echo "# iperf3 server"; exit "$KSFT_FAIL"; }
+lens_trace_start || { echo "# cannot enable tcp_lens:lens_cwnd"; exit "$KSFT_FAIL"; }
+
+declare -A before
+# mark KEY...: remember counters of S's /proc/net/tcplens/cc.
+mark() { local k; for k in "$@"; do before[$k]=$(lens_cc "$TOPO3_S" "$k"); done; }
+# delta KEY: how much a counter grew since mark.
+delta() { echo $(($(lens_cc "$TOPO3_S" "$1") - ${before[$1]})); }
+# flow PORT SECONDS [&]: a lens flow from source port PORT; fails if the
+# transfer does.
+flow() {
+	echo "# + iperf3 -c $TOPO3_D_ADDR --cport $1 -t $2 -C lens"
+	ip netns exec "$TOPO3_S" iperf3 -c "$TOPO3_D_ADDR" --cport "$1" -t "$2" \
+		-C lens >"/tmp/tl-ev-$1.log" 2>&1 ||
+		{ sed 's/^/# /' "/tmp/tl-ev-$1.log"; return 1; }
+}
+# events PORT [REASON]: the flow's trace events ("reason phase cwnd_old
+# cwnd ssthresh_old ssthresh sport").
+events() { lens_trace_events "${2:-}" | awk -v p="$1" '$7 == p'; }
+# max_ss_step PORT: the largest cwnd growth of one slow-start event.
+max_ss_step() {
+	events "$1" ss | awk '{ d = $4 - $3; if (d > m) m = d } END { print m + 0 }'
+}
+
+# ---- initial_ssthresh
+lens_param hystart 0
+lens_param initial_ssthresh 16
+mark ss_exit_ssthresh
+check "initial_ssthresh=16: the flow completes" flow 40011 2
+ss_top=$(events 40011 ss | awk '{ if ($4 > m) m = $4 } END { print m + 0 }')
+echo "# slow start reached cwnd $ss_top; ss_exit_ssthresh +$(delta ss_exit_ssthresh);" \
+	"$(events 40011 ca | grep -c .) congestion avoidance events"
+check "initial_ssthresh=16: slow start stops at 16 segments" test "$ss_top" = 16
+check "... counted as ss_exit_ssthresh, then congestion avoidance" \
+	test "$(delta ss_exit_ssthresh)" -ge 1 -a "$(events 40011 ca | grep -c .)" -ge 1
+lens_param initial_ssthresh 0
+
+# ---- abc_limit
+lens_param abc_limit 1
+check "abc_limit=1: the flow completes" flow 40012 2
+lens_param abc_limit 0
+flow 40013 2
+echo "# the largest slow-start step: $(max_ss_step 40012) with L=1, $(max_ss_step 40013) with L=0"
+check "abc_limit=1: no slow-start step grows cwnd by more than 1" \
+	test "$(max_ss_step 40012)" = 1
+check "abc_limit=0: a delayed ACK for two segments grows cwnd by 2" \
+	test "$(max_ss_step 40013)" -ge 2
+lens_param abc_limit 2
+lens_param hystart 1
+
+# ---- ECN
+run ip netns exec "$TOPO3_S" sysctl -qw net.ipv4.tcp_ecn=1
+run ip netns exec "$TOPO3_D" sysctl -qw net.ipv4.tcp_ecn=1
+run tc -n "$TOPO3_R" qdisc replace dev r1 root netem rate 20mbit \
+	limit $((2 * BDP)) loss 2% ecn
+mark ecn
+check "ECN: the flow completes over a marking bottleneck" flow 40014 2
+# ecn_cuts_halve: every "ecn" event set ssthresh = max(cwnd_old / 2, 2)
+# and cwnd no higher; at least one was traced.
+ecn_cuts_halve() {
+	local ev
+	ev=$(events 40014 ecn)
+	echo "# $(grep -c . <<<"$ev") ecn events; ecn +$(delta ecn)"
+	[ -n "$ev" ] && awk '{ h = int($3 / 2); if (h < 2) h = 2 }
+		$6 != h || $4 > $6 { print "#   bad cut: " $0; bad = 1 } END { exit bad }' <<<"$ev"
+}
+check "ECN: ECN-Echo counted (ecn) and traced, each cut to max(cwnd / 2, 2)" \
+	eval 'ecn_cuts_halve && [ "$(delta ecn)" -ge 1 ]'
+run tc -n "$TOPO3_R" qdisc replace dev r1 root netem rate 20mbit \
+	limit $((2 * BDP)) loss 0%
+
+# ---- undo of a spurious RTO
+mark rto undo
+flow 40015 6 &
+fl=$!
+sleep 2
+run tc -n "$TOPO3_R" qdisc change dev r0 root netem delay 1200ms limit 100000
+sleep 1.2
+run tc -n "$TOPO3_R" qdisc change dev r0 root netem delay 10ms limit 100000
+wait "$fl"
+check "a delay spike: the flow completes" test $? = 0
+echo "# rto +$(delta rto), undo +$(delta undo);" \
+	"$(events 40015 rto | grep -c .) rto and $(events 40015 undo | grep -c .) undo events"
+check "the spurious RTO is counted (rto) and traced" \
+	test "$(delta rto)" -ge 1 -a "$(events 40015 rto | grep -c .)" -ge 1
+check "... and undone: counted (undo) and traced after it" \
+	eval '[ "$(delta undo)" -ge 1 ] && events 40015 | awk "\$1 == \"rto\" { r = 1 } r && \$1 == \"undo\" { u = 1 } END { exit !u }"'
+lens_trace_remove
+netns_cleanup
+ktap_finish
