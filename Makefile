@@ -51,8 +51,14 @@ install:
 		DEPMOD=true modules_install
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
 
+# Removes what install put there: the three modules and, where the kernel
+# has CONFIG_KUNIT, the KUnit suites under module/tests.
+EXTRA_DIR = $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)
+KUNIT_MODULES := $(basename $(notdir $(wildcard module/tests/*_kunit.c)))
 uninstall:
-	rm -f $(foreach m,$(MODULES),$(wildcard $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/$(m).ko*))
+	rm -f $(foreach m,$(MODULES),$(wildcard $(EXTRA_DIR)/$(m).ko*)) \
+		$(foreach m,$(KUNIT_MODULES),$(wildcard $(EXTRA_DIR)/module/tests/$(m).ko*))
+	rmdir $(EXTRA_DIR)/module/tests $(EXTRA_DIR)/module 2>/dev/null || true
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
 
 # DKMS: the sources (no tests) under /usr/src, rebuilt for each new kernel.
