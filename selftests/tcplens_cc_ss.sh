@@ -4,7 +4,8 @@
 # cc_conns and `ss -ti` agree on cwnd and ssthresh. Two lens flows run: a
 # bulk one, cwnd-limited, whose window moves, and an application-limited
 # one (iperf3 -b 1M), whose window does not. Each sample reads cc_conns,
-# then ss, then cc_conns again. The two cc_conns reads bracket the ss read:
+# then ss, then cc_conns again, back to back in one shell inside the
+# namespace. The two cc_conns reads bracket the ss read:
 # where they agree the window did not move in between, and ss must show the
 # very same cwnd and ssthresh; where they differ the sample is inconclusive
 # and dropped. Sampling goes on until each flow has 8 conclusive samples
@@ -43,16 +44,20 @@ ip netns exec "$TOPO3_S" iperf3 -c "$TOPO3_D_ADDR" -p 5202 --cport 40002 \
 	-t 60 -b 1M -l 1000 -C lens >/tmp/tl-ss-paced.log 2>&1 &
 clients+=" $!"
 
-# cc_view PORT: "cwnd ssthresh" of the flow from local PORT, per cc_conns.
+# cc_view PORT [FILE]: "cwnd ssthresh" of the flow from local PORT, per
+# cc_conns (read now, or as saved in FILE).
 cc_view() {
-	lens_conns "$TOPO3_S" local state cwnd ssthresh |
-		awk -v l="$TOPO3_S_ADDR:$1" '$1 == l && $2 == "ESTAB" { print $3, $4; exit }'
+	local f=${2:-}
+	[ -n "$f" ] || { f=/tmp/tl-ss-cc; ip netns exec "$TOPO3_S" cat /proc/net/tcplens/cc_conns >"$f"; }
+	awk -v l="$TOPO3_S_ADDR:$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["local"] == l && $c["state"] == "ESTAB" { print $c["cwnd"], $c["ssthresh"]; exit }' "$f"
 }
 
-# ss_view PORT: the same per ss -ti, ssthresh 2147483647 when ss omits it.
+# ss_view PORT FILE: the same per the ss -ti output in FILE, ssthresh
+# 2147483647 when ss omits it.
 ss_view() {
-	ip netns exec "$TOPO3_S" ss -Htin state established "sport = :$1" | awk '
-	{
+	awk -v p=":$1" '
+	$3 ~ p "$" {
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^cwnd:/)
 				c = substr($i, 6)
@@ -60,7 +65,16 @@ ss_view() {
 				s = substr($i, 10)
 		}
 	}
-	END { if (c != "") print c, (s == "" ? 2147483647 : s) }'
+	END { if (c != "") print c, (s == "" ? 2147483647 : s) }' "$2"
+}
+
+# sample: cc_conns, ss -ti, cc_conns again, read back to back by one shell
+# inside the namespace (an ip netns exec for each would leave the window
+# time to move between them) into /tmp/tl-ss-{a,s,b}.
+sample() {
+	ip netns exec "$TOPO3_S" sh -c 'cat /proc/net/tcplens/cc_conns >/tmp/tl-ss-a &&
+		ss -HtinO state established >/tmp/tl-ss-s &&
+		cat /proc/net/tcplens/cc_conns >/tmp/tl-ss-b'
 }
 
 flows_up() { [ -n "$(cc_view 40001)" ] && [ -n "$(cc_view 40002)" ]; }
@@ -71,10 +85,11 @@ sleep 2
 declare -A agree=() inconclusive=() disagree=()
 conclusive() { echo $((${agree[$1]:-0} + ${disagree[$1]:-0})); }
 for i in $(seq "$MAX_SAMPLES"); do
+	sample || break
 	for port in 40001 40002; do
-		a=$(cc_view "$port")
-		s=$(ss_view "$port")
-		b=$(cc_view "$port")
+		a=$(cc_view "$port" /tmp/tl-ss-a)
+		s=$(ss_view "$port" /tmp/tl-ss-s)
+		b=$(cc_view "$port" /tmp/tl-ss-b)
 		if [ -z "$a" ] || [ "$a" != "$b" ]; then
 			inconclusive[$port]=$((${inconclusive[$port]:-0} + 1))
 		elif [ "$s" = "$a" ]; then
