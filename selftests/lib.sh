@@ -116,7 +116,9 @@ need_cmd() {
 
 # tcplens_install_modules: `make install` the modules built for the running
 # kernel into its (in the VM: copy-on-write) module tree, so that modprobe
-# and the congestion-control autoloader find them. Idempotent.
+# and the congestion-control autoloader find them. Idempotent: nothing to
+# do where they are installed already (scripts/check installs them on the
+# host, into the module tree the VM boots with).
 tcplens_install_modules() {
 	local rel
 	rel=$(uname -r)
