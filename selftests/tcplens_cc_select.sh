@@ -33,7 +33,14 @@ need_root
 need_cmd ip tc iperf3 ethtool python3 modprobe modinfo
 ALLOWED=/proc/sys/net/ipv4/tcp_allowed_congestion_control
 allowed_before=""
-trap '[ -n "$allowed_before" ] && echo "$allowed_before" >"$ALLOWED"; netns_cleanup' EXIT
+# at exit: the allowed list as it was (unless it is: with tcp_lens gone, a
+# list naming lens could not be written), then the namespaces
+restore_at_exit() {
+	[ -n "$allowed_before" ] && [ "$(cat "$ALLOWED")" != "$allowed_before" ] &&
+		echo "$allowed_before" >"$ALLOWED"
+	netns_cleanup
+}
+trap restore_at_exit EXIT
 U=tl-sel-u
 
 ktap_header 16

@@ -29,6 +29,7 @@ FW2=3000
 ktap_header 24
 obs_load
 obs_pair "$A" "$B"
+port_range=$(ip netns exec "$B" sysctl -n net.ipv4.ip_local_port_range | tr -s '\t ' ' ')
 run obs_sysctl "$B" close_wait_ms $THR
 run obs_sysctl "$B" log 1
 run obs_sysctl "$A" fin_wait2_ms $FW2
@@ -86,6 +87,9 @@ scenario ipv6 fd00:77::2 '[fd00:77::2]:8081' 8081 '[fd00:77::2]:8081' reranged
 # ticks: two connections sit in CLOSE_WAIT under a 1-day threshold, which
 # then drops to 100 ms. The delay is measured from just before the write
 # to the raise as the kernel dates it (raised_ms: its age when read).
+# (the IPv6 run made 8082 ephemeral: the port range back first, or the
+# anomaly would count by remote address, the server looking like a client)
+run ip netns exec "$B" sysctl -qw net.ipv4.ip_local_port_range="$port_range"
 run obs_sysctl "$B" close_wait_ms 86400000
 obs_serve "$B" 10.77.0.2 8082 -m never-close -d 30
 loadgen_bg "$A" client -t 10.77.0.2:8082 -n 2 -N 2 -c fin -d 3

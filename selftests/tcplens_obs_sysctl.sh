@@ -126,7 +126,7 @@ check "a change in one namespace leaves another at its defaults" \
 # The memory-sized defaults (README: max_tracked 1/256 of RAM in 128-byte
 # entries, 4096..4M; max_total 1/64, 4096..16M; one hash bucket per 32 KiB,
 # a power of two, 1024..4M). MemTotal is the kernel's totalram_pages.
-mem=$(awk '$1 == "MemTotal:" { print $2 * 1024 }' /proc/meminfo)
+mem=$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) * 1024))
 clamp() { local v=$1; [ "$v" -lt "$2" ] && v=$2; [ "$v" -gt "$3" ] && v=$3; echo "$v"; }
 pow2() { local n=1; while [ "$n" -lt "$1" ]; do n=$((n * 2)); done; echo "$n"; }
 want="$(clamp $((mem / 256 / 128)) 4096 4194304) $(clamp $((mem / 64 / 128)) 4096 16777216) $(pow2 "$(clamp $((mem / 32768)) 1024 4194304)")"
