@@ -33,10 +33,12 @@ need_root
 need_cmd ip tc iperf3 ethtool python3 modprobe modinfo
 ALLOWED=/proc/sys/net/ipv4/tcp_allowed_congestion_control
 allowed_before=""
-# at exit: the allowed list as it was (unless it is: with tcp_lens gone, a
+# at exit: the allowed list as it was, if the test stopped half-way (once
+# tcp_lens is unloaded the kernel drops lens from the list itself, and a
 # list naming lens could not be written), then the namespaces
 restore_at_exit() {
-	[ -n "$allowed_before" ] && [ "$(cat "$ALLOWED")" != "$allowed_before" ] &&
+	[ -n "$allowed_before" ] && tcplens_loaded tcp_lens &&
+		[ "$(cat "$ALLOWED")" != "$allowed_before" ] &&
 		echo "$allowed_before" >"$ALLOWED"
 	netns_cleanup
 }
