@@ -82,6 +82,16 @@ kernel_build_dir() {
 	esac
 }
 
+# modules_target SRC KERNEL TARGET [VAR=VALUE...]: a target of the top-level
+# Makefile (install, uninstall) for the modules built in SRC against
+# KERNEL, quietly.
+modules_target() {
+	local src=$1 k=$2 target=$3
+	shift 3
+	make -s -C "$src" -f "$TCPLENS_TOP/Makefile" "$target" \
+		KDIR="$(kernel_build_dir "$k")" KERNELRELEASE="$(kernel_release "$k")" "$@"
+}
+
 # kernel_image NAME
 kernel_image() {
 	case $1 in

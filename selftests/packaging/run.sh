@@ -33,9 +33,8 @@ listed() { grep -E '^extra/(tcplens|tcp_lens|tcplens_observer)\.ko' "$stage/lib/
 
 installed() {
 	local k=$1 rel=$2 m dep
-	make -s -C "$build/$k/src" -f "$TCPLENS_TOP/Makefile" install \
-		KDIR="$(kernel_build_dir "$k")" KERNELRELEASE="$rel" \
-		INSTALL_MOD_PATH="$stage" >"$stage/$k.log" 2>&1 ||
+	modules_target "$build/$k/src" "$k" install INSTALL_MOD_PATH="$stage" \
+		>"$stage/$k.log" 2>&1 ||
 		{ sed 's/^/# /' "$stage/$k.log"; return 1; }
 	on_disk "$rel" | sed "s|^$stage/|#   |"
 	dep=$(listed "$rel")
@@ -52,9 +51,8 @@ installed() {
 
 uninstalled() {
 	local k=$1 rel=$2
-	make -s -C "$build/$k/src" -f "$TCPLENS_TOP/Makefile" uninstall \
-		KDIR="$(kernel_build_dir "$k")" KERNELRELEASE="$rel" \
-		INSTALL_MOD_PATH="$stage" >"$stage/$k.log" 2>&1 ||
+	modules_target "$build/$k/src" "$k" uninstall INSTALL_MOD_PATH="$stage" \
+		>"$stage/$k.log" 2>&1 ||
 		{ sed 's/^/# /' "$stage/$k.log"; return 1; }
 	[ -z "$(on_disk "$rel")" ] && [ -z "$(listed "$rel")" ] &&
 		[ -e "$stage/lib/modules/$rel/modules.dep" ]
