@@ -22,8 +22,11 @@
  *                 sk_pacing_rate = lens_pacing_rate()
  *   ssthresh      lens_loss_ssthresh()
  *   set_state     Recovery: lens_cc_enter_recovery(); Loss:
- *                 lens_cc_on_rto(); CWR: lens_cc_on_cwr()
+ *                 lens_cc_on_rto(); CWR: lens_cc_on_cwr(); CWR to Open
+ *                 or Disorder: lens_cc_cwr_done()
  *   undo_cwnd     lens_cc_undo()
+ *   cwnd_event    TX_START after an idle period: lens_cc_restart_after_idle()
+ *   (ACK path)    an application-limited RTO: lens_cc_app_limited()
  */
 #ifndef _LENS_CC_CORE_H
 #define _LENS_CC_CORE_H
@@ -47,8 +50,13 @@
  * Module parameter ranges. A value outside [MIN, MAX] is refused by
  * lens_params_check() with -EINVAL.
  */
-/* ABC limit L, segments per ACK (RFC 3465: 2; RFC 9406 unpaced: 8). */
-#define LENS_ABC_LIMIT_DEFAULT		2
+/*
+ * ABC limit L, segments per ACK. RFC 3465 allows 2; RFC 9406 4.3 asks for 8
+ * when not paced (and no limit when paced), because receivers and GRO
+ * acknowledge many segments at once: with 16-segment ACKs, five rounds from
+ * cwnd 10 reach 22 with L = 2 and 104 with L = 8.
+ */
+#define LENS_ABC_LIMIT_DEFAULT		8
 #define LENS_ABC_LIMIT_MIN		0	/* 0: no limit (RFC 9406, paced) */
 #define LENS_ABC_LIMIT_MAX		8
 /* HyStart++ (RFC 9406 4.3) constants: defaults and accepted ranges. */
@@ -72,7 +80,7 @@
 #define LENS_INIT_SSTHRESH_MIN		LENS_MIN_SSTHRESH
 #define LENS_INIT_SSTHRESH_MAX		LENS_INFINITE_SSTHRESH
 
-/* Pacing gains of lens_pacing_rate(), percent (Linux's pacing ratios). */
+/* Pacing gains, percent: the defaults of net.ipv4.tcp_pacing_{ss,ca}_ratio. */
 #define LENS_PACING_SS_PERCENT		200
 #define LENS_PACING_CA_PERCENT		120
 
@@ -130,6 +138,9 @@ enum lens_phase {
 	LENS_PHASE_CA,		/* congestion avoidance */
 	LENS_PHASE_RECOVERY,	/* fast recovery, NewReno or PRR */
 	LENS_PHASE_LOSS,	/* after an RTO until its SND.NXT is acked */
+	LENS_PHASE_CWR,		/* PRR reduction without retransmission: ECN,
+				 * local congestion, a TLP-repaired loss
+				 */
 	LENS_PHASE_NR,
 };
 
@@ -146,6 +157,10 @@ enum lens_reason {
 	LENS_REASON_UNDO,		/* spurious reduction undone */
 	LENS_REASON_ECN,		/* ECN-Echo: once per window */
 	LENS_REASON_CWR,		/* other CWR: local congestion, TLP */
+	LENS_REASON_CWR_ACK,		/* PRR step of a CWR reduction */
+	LENS_REASON_CWR_DONE,		/* CWR over: cwnd = ssthresh */
+	LENS_REASON_IDLE,		/* restart after idle, RFC 5681 4.1 */
+	LENS_REASON_APP_LIMITED,	/* cwnd validation, RFC 2861 */
 	LENS_REASON_NR,
 };
 
@@ -177,7 +192,9 @@ struct lens_decision {
 	u32 cwnd_in;		/* cwnd before the call */
 	u32 ssthresh_in;	/* ssthresh before the call */
 	u16 reasons;		/* LENS_REASON_BIT()s of the steps that moved them */
-	u8 reason;		/* the last of them; LENS_REASON_NR if none */
+	u8 reason;		/* the last of them; if none, the reason of a
+				 * change of phase; else LENS_REASON_NR
+				 */
 	u8 events;		/* LENS_EV_* */
 	u8 ss_exit;		/* enum lens_ss_exit */
 	u8 phase_in;		/* enum lens_phase before the call */
@@ -205,7 +222,7 @@ struct lens_ack {
 	u32 flight_size;	/* SND.NXT - SND.UNA (tp->packets_out) */
 	u32 sacked_out;		/* SACKed in the scoreboard, after this ACK */
 	u32 pipe;		/* inflight estimate, tcp_packets_in_flight() */
-	u32 prr_out;		/* sent since the recovery episode began */
+	u32 prr_out;		/* sent since the reduction episode began */
 	u32 flags;		/* LENS_ACK_* */
 };
 
@@ -218,6 +235,8 @@ struct lens_cc_stats {
 	u16 undos;		/* reductions undone */
 	u16 ecn_reductions;	/* CWR reductions for ECN-Echo */
 	u16 cwr_reductions;	/* CWR reductions for other causes */
+	u16 idle_restarts;	/* windows cut after an idle period */
+	u16 app_limited;	/* windows cut after an app-limited RTO */
 };
 
 /*
@@ -235,12 +254,13 @@ struct lens_cc {
 	u32 cur_round_min_rtt;	/* HyStart++ currentRoundMinRTT */
 	u32 css_baseline_min_rtt; /* HyStart++ cssBaselineMinRtt */
 	u32 pending_min_rtt;	/* min RTT sampled since the last ACK step */
-	u32 recovery_point;	/* SND.NXT at recovery/RTO; done when acked */
+	u32 recovery_point;	/* the stack's high_seq: recovery, RTO or CWR
+				 * is over once SND.UNA reaches it
+				 */
 	u32 prr_delivered;	/* RFC 9937 prr_delivered */
 	u32 recover_fs;		/* RFC 9937 RecoverFS */
 	u32 prior_cwnd;		/* cwnd before the reduction, for undo */
 	u32 prior_ssthresh;	/* ssthresh before the reduction, for undo */
-	u32 cwr_high_seq;	/* SND.NXT at the last CWR reduction */
 	struct lens_cc_stats stats;
 	u8 phase;		/* enum lens_phase */
 	u8 flags;		/* LENS_F_*, private to the core */
@@ -266,19 +286,28 @@ void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
 /* Congestion signals and their undo. */
 u32 lens_loss_ssthresh(u32 flight_size);
 void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
-			    u32 loss_flight, const struct lens_ack *ack,
-			    struct lens_decision *d);
+			    u32 loss_flight, u32 high_seq,
+			    const struct lens_ack *ack, struct lens_decision *d);
 void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
 		    struct lens_decision *d);
-void lens_cc_on_cwr(struct lens_cc *cc, u32 snd_nxt, bool ece,
+void lens_cc_on_cwr(struct lens_cc *cc, u32 loss_flight, u32 high_seq,
+		    bool ece, const struct lens_ack *ack,
 		    struct lens_decision *d);
+void lens_cc_cwr_done(struct lens_cc *cc, struct lens_decision *d);
 u32 lens_cc_undo(struct lens_cc *cc, struct lens_decision *d);
+
+/* Windows the application left unused (RFC 5681 4.1, RFC 2861). */
+void lens_cc_restart_after_idle(struct lens_cc *cc, u32 idle_rtos,
+				u32 init_cwnd, struct lens_decision *d);
+void lens_cc_app_limited(struct lens_cc *cc, u32 used, u32 init_cwnd,
+			 struct lens_decision *d);
 
 /* Translations for the glue. */
 u32 lens_newreno_linux_cwnd(u32 rfc_cwnd, u32 flight_size, u32 sacked_out);
 u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
 		       u32 sacked_out);
-u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, bool slow_start);
+u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct, u32 ca_pct);
+u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, u32 pct);
 
 /* Names for traces and /proc. Out-of-range values read "unknown". */
 const char *lens_phase_name(enum lens_phase phase);

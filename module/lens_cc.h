@@ -7,9 +7,7 @@
 #ifndef _LENS_CC_H
 #define _LENS_CC_H
 
-#include <linux/list.h>
 #include <linux/percpu.h>
-#include <linux/spinlock.h>
 #include <net/inet_connection_sock.h>
 
 #include "lens_cc_core.h"
@@ -21,9 +19,13 @@
 struct lens_sock {
 	struct lens_cc cc;	/* the algorithm's state (lens_cc_core.h) */
 	bool ack_ece;		/* the ACK being processed echoed CE */
-	struct list_head node;	/* on lens_conns, between init and release */
 	u32 prior_snd_una;	/* SND.UNA after the previous ACK */
 	u32 prior_sacked_out;	/* tp->sacked_out after the previous ACK */
+	u32 reduction_segs_out;	/* tp->data_segs_out when the reduction
+				 * episode began: PRR's prr_out is the
+				 * difference (the stack's tp->prr_out is
+				 * not reset when recovery follows CWR)
+				 */
 };
 
 static inline struct lens_sock *lens_sk(const struct sock *sk)
@@ -31,9 +33,18 @@ static inline struct lens_sock *lens_sk(const struct sock *sk)
 	return inet_csk_ca(sk);
 }
 
-/* Every live lens connection, in every namespace. */
-extern struct list_head lens_conns;
-extern spinlock_t lens_conns_lock;
+/*
+ * True once init() ran for this socket: the stack sets icsk_ca_initialized
+ * right after it. A child socket that never reached ESTABLISHED carries a
+ * copy of its listener's private area, and must not be taken for one.
+ */
+static inline bool lens_sk_ready(const struct sock *sk)
+{
+	return inet_csk(sk)->icsk_ca_initialized;
+}
+
+/* True if @sk (a full socket) runs lens and init() ran for it. */
+bool lens_sk_is_lens(const struct sock *sk);
 
 /* Per-namespace counters of /proc/net/tcplens/cc, in file order. */
 enum lens_counter {
@@ -52,6 +63,8 @@ enum lens_counter {
 	LENS_CNT_UNDO,
 	LENS_CNT_ECN,
 	LENS_CNT_CWR_OTHER,
+	LENS_CNT_IDLE_RESTART,
+	LENS_CNT_APP_LIMITED,
 	LENS_CNT_NR,
 };
 

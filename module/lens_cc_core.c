@@ -18,8 +18,10 @@
  *    ^------------- the stack cuts cwnd under ssthresh ----------'
  *
  *   SS, CSS, CA  --loss detected-->  RECOVERY  --full ACK-->  CA
- *   SS, CSS, CA  --CWR (ECN-Echo, ...), once per window of data-->  CA
+ *   SS, CSS, CA  --ECN-Echo, local congestion-->  CWR  --window acked-->  CA
+ *   CWR          --loss detected in the same window-->  RECOVERY (no new cut)
  *   any phase    --RTO-->  LOSS  --SND.UNA reaches the RTO's SND.NXT-->  SS/CA
+ *   SS, CSS, CA  --idle or application-limited for an RTO-->  SS/CA
  *
  * Growth (SS, CSS, CA and LOSS, only when the sender is cwnd-limited, on
  * ACKs that advance SND.UNA):
@@ -47,7 +49,15 @@
  *    window, inflight + SndCnt, already is in Linux's convention. Both end
  *    with cwnd = ssthresh;
  *  - CWR (ECN-Echo; local congestion or a loss a tail loss probe repaired)
- *    halves cwnd at most once per window of data;
+ *    sets ssthresh from FlightSize like a loss and reduces cwnd to it by PRR
+ *    over the window of data; a loss detected in that window continues the
+ *    same reduction (one cut per window, as the stack does);
+ *  - a window the sender did not use for an RTO is decayed: after an idle
+ *    period it halves per RTO down to the restart window (RFC 5681 4.1,
+ *    with Linux's and RFC 2861's decay rather than a cut straight to RW),
+ *    and an application-limited one meets the used window halfway
+ *    (RFC 2861 4.3, tcp_cwnd_application_limited()). Both raise ssthresh
+ *    to 3/4 of the old window first, so slow start finds it again;
  *  - the first reduction of an episode records cwnd and ssthresh so that
  *    lens_cc_undo() can restore them when the loss proves spurious.
  *
@@ -63,7 +73,6 @@
 #define LENS_F_RTO_SS		0x02	/* slow start after an RTO: L = 1 */
 #define LENS_F_PRR		0x04	/* this recovery episode runs PRR */
 #define LENS_F_UNDO		0x08	/* prior_cwnd/prior_ssthresh are valid */
-#define LENS_F_CWR		0x10	/* CWR cut; cwr_high_seq not acked yet */
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                             */
@@ -127,11 +136,44 @@ static void lens_decision_begin(struct lens_decision *d,
 	d->phase_in = cc->phase;
 }
 
-/* Finish a decision record: note where the call ends. */
+/*
+ * The reason a change of phase alone is reported under when neither cwnd
+ * nor ssthresh moved (a full ACK that finds cwnd at ssthresh already, a
+ * loss that joins a CWR reduction, HyStart++ moving SS to CSS).
+ */
+static enum lens_reason lens_phase_reason(const struct lens_decision *d)
+{
+	if (d->events & LENS_EV_RECOVERY_EXIT)
+		return LENS_REASON_FULL_ACK;
+	switch (d->phase_out) {
+	case LENS_PHASE_RECOVERY:
+		return LENS_REASON_RECOVERY_ENTER;
+	case LENS_PHASE_LOSS:
+		return LENS_REASON_RTO;
+	case LENS_PHASE_CWR:
+		return LENS_REASON_CWR;
+	case LENS_PHASE_CSS:
+		return LENS_REASON_CSS;
+	default:
+		break;
+	}
+	if (d->phase_in == LENS_PHASE_CWR)
+		return LENS_REASON_CWR_DONE;
+	if (d->phase_in == LENS_PHASE_CSS || d->ss_exit == LENS_SS_EXIT_CSS)
+		return LENS_REASON_CSS;
+	return d->phase_out == LENS_PHASE_SS ? LENS_REASON_SS : LENS_REASON_CA;
+}
+
+/*
+ * Finish a decision record: note where the call ends, and give a change of
+ * phase that moved nothing a reason of its own (reasons stays 0).
+ */
 static void lens_decision_end(struct lens_decision *d,
 			      const struct lens_cc *cc)
 {
 	d->phase_out = cc->phase;
+	if (d->reason == LENS_REASON_NR && d->phase_in != d->phase_out)
+		d->reason = lens_phase_reason(d);
 }
 
 /* True in the phases whose growth rule is slow start's. */
@@ -140,10 +182,20 @@ static bool lens_in_slow_start(const struct lens_cc *cc)
 	return cc->phase == LENS_PHASE_SS || cc->phase == LENS_PHASE_CSS;
 }
 
-/* True while a reduction episode (fast recovery or RTO) is in progress. */
+/* True while a reduction episode (recovery, RTO or CWR) is in progress. */
 static bool lens_reducing(const struct lens_cc *cc)
 {
-	return cc->phase == LENS_PHASE_RECOVERY || cc->phase == LENS_PHASE_LOSS;
+	return cc->phase == LENS_PHASE_RECOVERY ||
+	       cc->phase == LENS_PHASE_LOSS || cc->phase == LENS_PHASE_CWR;
+}
+
+/*
+ * RFC 2861's max(ssthresh, 3/4 cwnd), rounded as tcp_current_ssthresh()
+ * does (cwnd/2 + cwnd/4), so that lens decays a window as reno would.
+ */
+static u32 lens_current_ssthresh(const struct lens_cc *cc)
+{
+	return max_t(u32, cc->ssthresh, (cc->cwnd >> 1) + (cc->cwnd >> 2));
 }
 
 /* True while cwnd holds NewReno's inflated RFC 5681 window. */
@@ -709,14 +761,33 @@ static void lens_prr_on_ack(struct lens_cc *cc, const struct lens_ack *ack,
 	lens_set_cwnd(cc, (u64)ack->pipe + max_t(s64, sndcnt, 0), why, d);
 }
 
-/* RFC 9937 6.1: initialize the episode, then run the ACK that started it. */
+/*
+ * The step of the event that starts (or, from CWR, joins) a reduction. An
+ * ACK runs PRR's per-ACK step. The stack may also start one with no ACK:
+ * the RACK reorder timer marks segments lost, local congestion enters CWR.
+ * Nothing was delivered then, and PRR allows only the forced fast
+ * retransmit: cwnd = inflight + 1 until the first ACK, never more than it
+ * was, so that no burst leaves before the ACK clock speaks.
+ */
+static void lens_prr_first_step(struct lens_cc *cc, const struct lens_ack *ack,
+				enum lens_reason why, struct lens_decision *d)
+{
+	if (lens_prr_delivered_data(cc, ack)) {
+		lens_prr_on_ack(cc, ack, why, d);
+		return;
+	}
+	lens_set_cwnd(cc, min_t(u64, cc->cwnd,
+				(u64)ack->pipe + (ack->prr_out ? 0 : 1)), why, d);
+}
+
+/* RFC 9937 6.1: initialize the episode, then run its first step. */
 static void lens_prr_start(struct lens_cc *cc, const struct lens_ack *ack,
-			   struct lens_decision *d)
+			   enum lens_reason why, struct lens_decision *d)
 {
 	cc->flags |= LENS_F_PRR;
 	cc->prr_delivered = 0;
 	cc->recover_fs = lens_prr_recover_fs(ack);
-	lens_prr_on_ack(cc, ack, LENS_REASON_RECOVERY_ENTER, d);
+	lens_prr_first_step(cc, ack, why, d);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -757,31 +828,41 @@ static void lens_begin_reduction(struct lens_cc *cc, struct lens_decision *d)
  * @p: parameters; p->recovery chooses NewReno or PRR for the episode
  * @loss_flight: FlightSize for RFC 5681 eq. (4), without Limited Transmit
  *		 segments (Linux's Reno uses the cwnd here)
- * @ack: the ACK that triggered recovery
+ * @high_seq: the stack's recovery point (tp->high_seq): SND.NXT when this
+ *	      reduction began, which is earlier when it began in CWR
+ * @ack: the ACK that triggered recovery; with no ACK (the RACK reorder
+ *	 timer) delivered is 0
  * @d: what happened
  *
- * ssthresh = max(loss_flight / 2, 2); the recovery point is SND.NXT. NewReno
- * sets cwnd = ssthresh + 3; PRR initializes RecoverFS and runs its per-ACK
- * step on @ack. Called during an episode, it starts a new congestion
- * response (RFC 9937 6.1) and keeps the undo record of the first one.
+ * ssthresh = max(loss_flight / 2, 2). NewReno sets cwnd = ssthresh + 3; PRR
+ * initializes RecoverFS and runs its first step on @ack. Called during an
+ * episode, it starts a new congestion response (RFC 9937 6.1) and keeps the
+ * undo record of the first one. A loss found while CWR reduces the same
+ * window is part of that response: the stack does not ask for a new
+ * ssthresh then, and PRR goes on with the episode's counts.
  */
 void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
-			    u32 loss_flight, const struct lens_ack *ack,
-			    struct lens_decision *d)
+			    u32 loss_flight, u32 high_seq,
+			    const struct lens_ack *ack, struct lens_decision *d)
 {
+	bool from_cwr = cc->phase == LENS_PHASE_CWR;
+
 	lens_decision_begin(d, cc);
 	lens_begin_reduction(cc, d);
-	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight),
-			  LENS_REASON_RECOVERY_ENTER, d);
-	cc->recovery_point = ack->snd_nxt;
+	if (!from_cwr)
+		lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight),
+				  LENS_REASON_RECOVERY_ENTER, d);
+	cc->recovery_point = high_seq;
 	cc->credit = 0;
 	cc->flags &= ~LENS_F_RTO_SS;
 	cc->phase = LENS_PHASE_RECOVERY;
 	lens_stat_inc(&cc->stats.recoveries);
-	if (p->recovery == LENS_RECOVERY_PRR)
-		lens_prr_start(cc, ack, d);
-	else
+	if (p->recovery != LENS_RECOVERY_PRR)
 		lens_newreno_start(cc, d);
+	else if (from_cwr && (cc->flags & LENS_F_PRR))
+		lens_prr_first_step(cc, ack, LENS_REASON_RECOVERY_ENTER, d);
+	else
+		lens_prr_start(cc, ack, LENS_REASON_RECOVERY_ENTER, d);
 	lens_decision_end(d, cc);
 }
 
@@ -830,9 +911,9 @@ static void lens_recovery_on_ack(struct lens_cc *cc,
  * @d: what happened
  *
  * RFC 5681 3.1: ssthresh = max(FlightSize / 2, 2) and cwnd = 1. A repeated
- * timeout of the same episode holds ssthresh; one during fast recovery
- * keeps the lower of the two thresholds. The slow start that follows uses
- * ABC's L = 1 (RFC 3465 2.3).
+ * timeout of the same episode holds ssthresh; one during fast recovery or
+ * CWR keeps the lower of the two thresholds. The slow start that follows
+ * uses ABC's L = 1 (RFC 3465 2.3).
  */
 void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
 		    struct lens_decision *d)
@@ -841,7 +922,7 @@ void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
 	if (cc->phase != LENS_PHASE_LOSS) {
 		u32 ssthresh = lens_loss_ssthresh(loss_flight);
 
-		if (cc->phase == LENS_PHASE_RECOVERY)
+		if (lens_reducing(cc))
 			ssthresh = min_t(u32, ssthresh, cc->ssthresh);
 		lens_begin_reduction(cc, d);
 		lens_set_ssthresh(cc, ssthresh, LENS_REASON_RTO, d);
@@ -872,40 +953,148 @@ static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
 /**
  * lens_cc_on_cwr() - congestion without a retransmission to make
  * @cc: state
- * @snd_nxt: SND.NXT; no further CWR cut until SND.UNA reaches it
+ * @loss_flight: FlightSize for RFC 5681 eq. (4), as for a loss
+ * @high_seq: SND.NXT now (the stack's high_seq); the reduction lasts until
+ *	      SND.UNA passes it, so there is at most one per window of data
+ *	      (RFC 3168 6.1.2)
  * @ece: the peer echoed Congestion Experienced (RFC 3168); otherwise the
  *	 stack saw local congestion (its qdisc refused a segment) or a tail
  *	 loss probe repaired a loss (RFC 8985 7.4)
+ * @ack: the ACK being processed; from the transmit path delivered is 0
  * @d: what happened
  *
- * ssthresh = max(cwnd / 2, 2) and cwnd = ssthresh, at most once per window
- * of data (RFC 3168 6.1.2); a congestion signal never raises cwnd, so a one
- * segment window stays one. Ignored during fast recovery or after an RTO,
- * which already cut this window. Congestion is proven: no undo past it.
+ * RFC 3168 6.1.2 reacts to ECN "as to a dropped packet": ssthresh =
+ * max(FlightSize / 2, 2), and PRR (RFC 9937, which covers any reduction)
+ * brings cwnd down to it over the window, never raising it. Ignored during
+ * another reduction, which already cut this window. Congestion is proven:
+ * no undo past it.
  */
-void lens_cc_on_cwr(struct lens_cc *cc, u32 snd_nxt, bool ece,
+void lens_cc_on_cwr(struct lens_cc *cc, u32 loss_flight, u32 high_seq,
+		    bool ece, const struct lens_ack *ack,
 		    struct lens_decision *d)
 {
 	enum lens_reason reason = ece ? LENS_REASON_ECN : LENS_REASON_CWR;
-	u32 ssthresh;
 
 	lens_decision_begin(d, cc);
-	if (lens_reducing(cc) || (cc->flags & LENS_F_CWR)) {
+	if (lens_reducing(cc)) {
 		d->events |= LENS_EV_CWR_IGNORED;
 		lens_decision_end(d, cc);
 		return;
 	}
 	if (lens_in_slow_start(cc))
 		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
-	ssthresh = max_t(u32, cc->cwnd / 2, LENS_MIN_SSTHRESH);
-	lens_set_ssthresh(cc, ssthresh, reason, d);
-	lens_set_cwnd(cc, min_t(u32, cc->cwnd, ssthresh), reason, d);
-	cc->cwr_high_seq = snd_nxt;
-	cc->flags |= LENS_F_CWR;
-	cc->flags &= ~LENS_F_UNDO;
-	lens_resume_open_phase(cc);
+	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight), reason, d);
+	cc->recovery_point = high_seq;
+	cc->credit = 0;
+	cc->flags &= ~(LENS_F_UNDO | LENS_F_RTO_SS);
+	cc->phase = LENS_PHASE_CWR;
 	lens_stat_inc(ece ? &cc->stats.ecn_reductions :
 		      &cc->stats.cwr_reductions);
+	lens_prr_start(cc, ack, reason, d);
+	lens_decision_end(d, cc);
+}
+
+/* The CWR window is acknowledged: cwnd = ssthresh, as after recovery. */
+static void lens_cwr_complete(struct lens_cc *cc, struct lens_decision *d)
+{
+	lens_set_cwnd(cc, cc->ssthresh, LENS_REASON_CWR_DONE, d);
+	cc->flags &= ~LENS_F_PRR;
+	lens_resume_open_phase(cc);
+}
+
+/**
+ * lens_cc_cwr_done() - the stack left CWR
+ * @cc: state
+ * @d: what happened
+ *
+ * The stack ends CWR once SND.UNA passed the reduction's high_seq, or at
+ * once after a TLP-repaired loss: cwnd = ssthresh (tcp_end_cwnd_reduction()
+ * does the same for other congestion controls). Nothing happens unless a
+ * CWR reduction is in progress.
+ */
+void lens_cc_cwr_done(struct lens_cc *cc, struct lens_decision *d)
+{
+	lens_decision_begin(d, cc);
+	if (cc->phase == LENS_PHASE_CWR)
+		lens_cwr_complete(cc, d);
+	lens_decision_end(d, cc);
+}
+
+/* An ACK during CWR: a PRR step, or the end once the window is acked. */
+static void lens_cwr_on_ack(struct lens_cc *cc, const struct lens_ack *ack,
+			    struct lens_decision *d)
+{
+	if (tcplens_seq_after(ack->snd_una, cc->recovery_point))
+		lens_cwr_complete(cc, d);
+	else
+		lens_prr_on_ack(cc, ack, LENS_REASON_CWR_ACK, d);
+}
+
+/**
+ * lens_cc_restart_after_idle() - the sender starts again after an idle time
+ * @cc: state
+ * @idle_rtos: whole RTOs the connection sat idle, counted as Linux does:
+ *	       the number of k >= 1 with k * RTO < idle time (0: no restart)
+ * @init_cwnd: the initial window IW; the restart window RW = min(IW, cwnd)
+ * @d: what happened
+ *
+ * RFC 5681 4.1: a window not used for longer than an RTO no longer says what
+ * the path holds. ssthresh = max(ssthresh, 3/4 cwnd), then cwnd halves once
+ * per idle RTO but not below RW (RFC 2861's decay, which Linux applies to
+ * every other congestion control), and slow start climbs back towards the
+ * old window.
+ */
+void lens_cc_restart_after_idle(struct lens_cc *cc, u32 idle_rtos,
+				u32 init_cwnd, struct lens_decision *d)
+{
+	u32 rw, cwnd;
+
+	lens_decision_begin(d, cc);
+	if (!idle_rtos || lens_reducing(cc)) {
+		lens_decision_end(d, cc);
+		return;
+	}
+	rw = min_t(u32, max_t(u32, init_cwnd, LENS_LOSS_WINDOW), cc->cwnd);
+	lens_set_ssthresh(cc, lens_current_ssthresh(cc), LENS_REASON_IDLE, d);
+	cwnd = cc->cwnd;
+	while (idle_rtos-- && cwnd > rw)
+		cwnd >>= 1;
+	lens_set_cwnd(cc, max_t(u32, cwnd, rw), LENS_REASON_IDLE, d);
+	if (lens_in_slow_start(cc))
+		cc->flags |= LENS_F_HSPP_DONE;
+	lens_resume_open_phase(cc);
+	lens_stat_inc(&cc->stats.idle_restarts);
+	lens_decision_end(d, cc);
+}
+
+/**
+ * lens_cc_app_limited() - the application left cwnd unused for an RTO
+ * @cc: state
+ * @used: the most the sender had in flight meanwhile (tp->snd_cwnd_used)
+ * @init_cwnd: the initial window; the window is never cut below it
+ * @d: what happened
+ *
+ * RFC 2861 4.3, as tcp_cwnd_application_limited() applies it: with
+ * W_used = max(used, IW) below cwnd, ssthresh = max(ssthresh, 3/4 cwnd) and
+ * cwnd = (cwnd + W_used) / 2. Growth already stops while the sender is not
+ * cwnd-limited (RFC 7661's rule); this takes back what was never tested.
+ */
+void lens_cc_app_limited(struct lens_cc *cc, u32 used, u32 init_cwnd,
+			 struct lens_decision *d)
+{
+	u32 win_used = max_t(u32, used, init_cwnd);
+
+	lens_decision_begin(d, cc);
+	if (!lens_reducing(cc) && win_used < cc->cwnd) {
+		lens_set_ssthresh(cc, lens_current_ssthresh(cc),
+				  LENS_REASON_APP_LIMITED, d);
+		lens_set_cwnd(cc, ((u64)cc->cwnd + win_used) / 2,
+			      LENS_REASON_APP_LIMITED, d);
+		if (lens_in_slow_start(cc))
+			cc->flags |= LENS_F_HSPP_DONE;
+		lens_resume_open_phase(cc);
+		lens_stat_inc(&cc->stats.app_limited);
+	}
 	lens_decision_end(d, cc);
 }
 
@@ -985,13 +1174,12 @@ void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
 		    const struct lens_ack *ack, struct lens_decision *d)
 {
 	lens_decision_begin(d, cc);
-	if ((cc->flags & LENS_F_CWR) &&
-	    !tcplens_seq_before(ack->snd_una, cc->cwr_high_seq))
-		cc->flags &= ~LENS_F_CWR;
-
 	switch (cc->phase) {
 	case LENS_PHASE_RECOVERY:
 		lens_recovery_on_ack(cc, ack, d);
+		break;
+	case LENS_PHASE_CWR:
+		lens_cwr_on_ack(cc, ack, d);
 		break;
 	case LENS_PHASE_LOSS:
 		lens_loss_on_ack(cc, p, ack, d);
@@ -1026,23 +1214,42 @@ u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
 }
 
 /**
+ * lens_pacing_percent() - which pacing gain a window gets
+ * @cwnd: the window paced, segments
+ * @ssthresh: slow-start threshold
+ * @ss_pct: the gain while the window may still double (net.ipv4.
+ *	    tcp_pacing_ss_ratio, 200 by default)
+ * @ca_pct: the gain otherwise (tcp_pacing_ca_ratio, 120)
+ *
+ * As tcp_update_pacing_rate() decides it: the slow-start gain only below
+ * half of ssthresh, so that the rounds that approach ssthresh, and the
+ * slow start after a loss, do not pace at twice the rate the window holds.
+ *
+ * Return: @ss_pct or @ca_pct.
+ */
+u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct, u32 ca_pct)
+{
+	return cwnd < ssthresh / 2 ? ss_pct : ca_pct;
+}
+
+/**
  * lens_pacing_rate() - pacing rate for a window, in bytes per second
- * @cwnd: congestion window, segments (0 is taken as 1)
+ * @cwnd: window paced, segments (0 is taken as 1): the larger of cwnd and
+ *	  the segments in flight, as the stack uses
  * @mss: segment size, bytes
  * @srtt_us: smoothed RTT, microseconds (unscaled)
- * @slow_start: true while the window may still double each round
+ * @pct: gain in percent (lens_pacing_percent())
  *
- * rate = gain * cwnd * mss / srtt with gain 200% in slow start and 120%
- * otherwise, like Linux's tcp_pacing_ss/ca_ratio. The division is split
- * into quotient and remainder so that no intermediate overflows; a result
- * past U64_MAX saturates.
+ * rate = gain * cwnd * mss / srtt. The division is split into quotient and
+ * remainder so that no intermediate overflows; a result past U64_MAX
+ * saturates.
  *
  * Return: the rate, or U64_MAX (no limit) while there is no RTT estimate.
  */
-u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, bool slow_start)
+u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, u32 pct)
 {
-	u32 pct = slow_start ? LENS_PACING_SS_PERCENT : LENS_PACING_CA_PERCENT;
-	u32 scale = pct * (1000000 / 100);	/* gain * USEC_PER_SEC */
+	/* gain * USEC_PER_SEC; the sysctls stop at 1000%, u32 holds 429496% */
+	u32 scale = min_t(u32, pct, 400000) * (1000000 / 100);
 	u64 bytes = (u64)max_t(u32, cwnd, 1) * mss;
 	u64 q, r, frac;
 
@@ -1050,6 +1257,8 @@ u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, bool slow_start)
 		return U64_MAX;
 	q = div_u64(bytes, srtt_us);
 	r = bytes - q * srtt_us;
+	if (!scale)
+		return 0;
 	if (q > div_u64(U64_MAX, scale))
 		return U64_MAX;
 	frac = div_u64(r * scale, srtt_us);	/* r < srtt_us: no overflow */
@@ -1068,6 +1277,7 @@ static const char * const lens_phase_names[LENS_PHASE_NR] = {
 	[LENS_PHASE_CA]		= "ca",
 	[LENS_PHASE_RECOVERY]	= "recovery",
 	[LENS_PHASE_LOSS]	= "loss",
+	[LENS_PHASE_CWR]	= "cwr",
 };
 
 static const char * const lens_reason_names[LENS_REASON_NR] = {
@@ -1082,6 +1292,10 @@ static const char * const lens_reason_names[LENS_REASON_NR] = {
 	[LENS_REASON_UNDO]		= "undo",
 	[LENS_REASON_ECN]		= "ecn",
 	[LENS_REASON_CWR]		= "cwr",
+	[LENS_REASON_CWR_ACK]		= "cwr_ack",
+	[LENS_REASON_CWR_DONE]		= "cwr_done",
+	[LENS_REASON_IDLE]		= "idle_restart",
+	[LENS_REASON_APP_LIMITED]	= "app_limited",
 };
 
 static const char * const lens_ss_exit_names[LENS_SS_EXIT_NR] = {

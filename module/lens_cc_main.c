@@ -19,6 +19,22 @@
  * TCP_CA_Loss (RTO) or TCP_CA_CWR (ECN-Echo or local congestion). The
  * ssthresh() callback is the RFC 5681 equation (4) on FlightSize.
  *
+ * What cong_control makes the stack skip, and where lens does it instead:
+ *  - PRR in Recovery and CWR (tcp_cwnd_reduction()): the core's PRR, fed
+ *    with lens's own count of segments sent in the episode
+ *    (data_segs_out), because the stack does not restart tp->prr_out when
+ *    recovery follows CWR; recovery entered by the RACK reorder timer,
+ *    with no ACK, is held to inflight + 1;
+ *  - cwnd = ssthresh at the end of recovery and CWR (tcp_end_cwnd_reduction());
+ *  - restart after idle (tcp_cwnd_restart()): cwnd_event(TX_START);
+ *  - application-limited validation (tcp_cwnd_application_limited()): on
+ *    the ACK path, lens_validate_cwnd();
+ *  - growth only on ACKs of new data while cwnd-limited
+ *    (tcp_may_raise_cwnd(), tcp_is_cwnd_limited()): the core;
+ *  - the pacing rate (tcp_update_pacing_rate()): lens_set_pacing_rate(),
+ *    from init on, with the net.ipv4.tcp_pacing_*_ratio sysctls.
+ * All of it honours net.ipv4.tcp_slow_start_after_idle where the stack does.
+ *
  * Windows. The core counts in segments like the stack. In NewReno recovery
  * it keeps the RFC's inflated window, which RFC 5681 compares against
  * FlightSize; Linux compares cwnd against its pipe estimate, so the stack
@@ -26,8 +42,9 @@
  * lens_cc_core.c).
  *
  * Pacing. With cong_control the stack does not update sk_pacing_rate, so
- * lens sets it as tcp_update_pacing_rate() would: 200% of cwnd/srtt in slow
- * start, 120% after.
+ * lens sets it as tcp_update_pacing_rate() would: tcp_pacing_ss_ratio
+ * (200%) of max(cwnd, inflight)/srtt below half of ssthresh,
+ * tcp_pacing_ca_ratio (120%) above.
  *
  * Observability. Per-namespace counters and one line per live connection in
  * /proc/net/tcplens/{cc,cc_conns} (lens_cc_proc.c), and the tracepoint
@@ -48,9 +65,6 @@
 
 #define CREATE_TRACE_POINTS
 #include "lens_cc_trace.h"
-
-LIST_HEAD(lens_conns);
-DEFINE_SPINLOCK(lens_conns_lock);
 
 /* ------------------------------------------------------------------------
  * Parameters: an RCU-published snapshot, replaced whole by every write so
@@ -255,7 +269,8 @@ static void lens_report_as(struct sock *sk, const struct lens_decision *d,
 
 	if (!trace_lens_cwnd_enabled())
 		return;
-	if (d->cwnd_in == cwnd && d->ssthresh_in == ssthresh)
+	if (d->cwnd_in == cwnd && d->ssthresh_in == ssthresh &&
+	    d->phase_in == d->phase_out)
 		return;
 	trace_lens_cwnd(sk, d, reason, cwnd, ssthresh, tp->srtt_us >> 3,
 			tcp_packets_in_flight(tp));
@@ -273,10 +288,27 @@ static void lens_report(struct sock *sk, const struct lens_decision *d)
  * The socket side.
  */
 
-/* True once lens_init() linked this socket (see lens_release()). */
-static bool lens_linked(const struct lens_sock *ls)
+static struct tcp_congestion_ops tcp_lens_ops;
+
+bool lens_sk_is_lens(const struct sock *sk)
 {
-	return ls->node.next && ls->node.next->prev == &ls->node;
+	return inet_csk(sk)->icsk_ca_ops == &tcp_lens_ops && lens_sk_ready(sk);
+}
+
+/* The initial window, as tcp_init_cwnd() (not exported) computes it. */
+static u32 lens_init_cwnd(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct dst_entry *dst = __sk_dst_get(sk);
+	u32 cwnd = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
+
+	return min_t(u32, cwnd ? : TCP_INIT_CWND, tp->snd_cwnd_clamp);
+}
+
+/* net.ipv4.tcp_slow_start_after_idle: window decay after idle and app limits. */
+static bool lens_decay_enabled(const struct sock *sk)
+{
+	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle);
 }
 
 /* Snapshot what the ACK just processed told the stack, in segments. */
@@ -299,7 +331,7 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 	ack->flight_size = tp->packets_out;
 	ack->sacked_out = tp->sacked_out;
 	ack->pipe = tcp_packets_in_flight(tp);
-	ack->prr_out = tp->prr_out;
+	ack->prr_out = tp->data_segs_out - ls->reduction_segs_out;
 	ack->flags = 0;
 	/* RFC 9937 SafeACK: SND.UNA advanced and no new loss was detected. */
 	if (una_bytes && (!rs || rs->losses <= 0))
@@ -308,6 +340,25 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 		ack->flags |= LENS_ACK_CWND_LIMITED;
 	if (!tcp_is_sack(tp))
 		ack->flags |= LENS_ACK_NO_SACK;
+}
+
+/* The pacing rate tcp_update_pacing_rate() would set (none before an RTT). */
+static void lens_set_pacing_rate(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct net *net = sock_net(sk);
+	u32 cwnd = max(tcp_snd_cwnd(tp), tp->packets_out);
+	u32 pct;
+	u64 rate;
+
+	if (!tp->srtt_us)
+		return;
+	pct = lens_pacing_percent(tcp_snd_cwnd(tp), tp->snd_ssthresh,
+				  READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio),
+				  READ_ONCE(net->ipv4.sysctl_tcp_pacing_ca_ratio));
+	rate = lens_pacing_rate(cwnd, tp->mss_cache, tp->srtt_us >> 3, pct);
+	rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
+	WRITE_ONCE(sk->sk_pacing_rate, rate);
 }
 
 /* Hand the core's window to the stack, and set the pacing rate. */
@@ -319,15 +370,7 @@ static void lens_apply(struct sock *sk, struct lens_sock *ls)
 	cwnd = lens_cc_linux_cwnd(&ls->cc, tp->packets_out, tp->sacked_out);
 	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, tp->snd_cwnd_clamp));
 	tp->snd_ssthresh = ls->cc.ssthresh;
-
-	if (tp->srtt_us) {
-		u64 rate = lens_pacing_rate(tcp_snd_cwnd(tp), tp->mss_cache,
-					    tp->srtt_us >> 3,
-					    tcp_in_slow_start(tp));
-
-		rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
-		WRITE_ONCE(sk->sk_pacing_rate, rate);
-	}
+	lens_set_pacing_rate(sk);
 }
 
 /* An ACK (or a signal) is done with: keep what the next ACK compares. */
@@ -354,29 +397,18 @@ static void lens_init(struct sock *sk)
 	rcu_read_unlock();
 	lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
 	lens_remember(sk, ls);
-
-	spin_lock_bh(&lens_conns_lock);
-	list_add_tail(&ls->node, &lens_conns);
-	spin_unlock_bh(&lens_conns_lock);
+	ls->reduction_segs_out = tp->data_segs_out;
+	lens_set_pacing_rate(sk);
 	lens_count(sk, LENS_CNT_CONN_INIT);
 }
 
 /*
- * release() also runs for sockets lens_init() never saw: a child socket
- * that died before it was established carries a copy of its listener's
- * private area. Only a node that is really on the list is unlinked.
+ * release() also runs for sockets init() never saw (see lens_sk_ready());
+ * only those that were counted in are counted out.
  */
 static void lens_release(struct sock *sk)
 {
-	struct lens_sock *ls = lens_sk(sk);
-	bool linked;
-
-	spin_lock_bh(&lens_conns_lock);
-	linked = lens_linked(ls);
-	if (linked)
-		list_del_init(&ls->node);
-	spin_unlock_bh(&lens_conns_lock);
-	if (linked)
+	if (lens_sk_ready(sk))
 		lens_count(sk, LENS_CNT_CONN_RELEASE);
 }
 
@@ -398,6 +430,35 @@ static u32 lens_ssthresh(struct sock *sk)
 	return lens_loss_ssthresh(lens_loss_flight(tcp_sk(sk)));
 }
 
+/*
+ * RFC 2861 4.3 on the ACK path, where tcp_cwnd_validate() would call
+ * tcp_cwnd_application_limited() for another congestion control: a window
+ * the sender has not filled for an RTO, in Open state, with the
+ * application (not the socket buffer) the limit.
+ */
+static void lens_validate_cwnd(struct sock *sk, struct lens_sock *ls)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct socket *sock = sk->sk_socket;
+	struct lens_decision d;
+
+	if (!lens_decay_enabled(sk) || tcp_is_cwnd_limited(sk) ||
+	    (s32)(tcp_jiffies32 - tp->snd_cwnd_stamp) < inet_csk(sk)->icsk_rto)
+		return;
+	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Open && sock &&
+	    !test_bit(SOCK_NOSPACE, &sock->flags)) {
+		lens_cc_app_limited(&ls->cc, tp->snd_cwnd_used,
+				    lens_init_cwnd(sk), &d);
+		if (d.reasons) {
+			lens_apply(sk, ls);
+			lens_count(sk, LENS_CNT_APP_LIMITED);
+			lens_report(sk, &d);
+		}
+		tp->snd_cwnd_used = 0;
+	}
+	tp->snd_cwnd_stamp = tcp_jiffies32;
+}
+
 static void lens_cong_control_impl(struct sock *sk,
 				   const struct rate_sample *rs)
 {
@@ -407,11 +468,12 @@ static void lens_cong_control_impl(struct sock *sk,
 	struct lens_ack ack;
 
 	/* The handshake's ACK arrives before init(): nothing to do yet. */
-	if (unlikely(!ls->node.next))
+	if (unlikely(!lens_sk_ready(sk)))
 		return;
 
 	if (!lens_cc_in_recovery(&ls->cc))
 		lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
+	lens_validate_cwnd(sk, ls);
 	lens_fill_ack(sk, ls, rs, &ack);
 	rcu_read_lock();
 	lens_cc_on_ack(&ls->cc, lens_params_get(), &ack, &d);
@@ -435,15 +497,19 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 	struct lens_decision d;
 	struct lens_ack ack;
 
-	if (unlikely(!ls->node.next) || new_state == old_state)
+	if (unlikely(!lens_sk_ready(sk)) || new_state == old_state)
 		return;
 
 	switch (new_state) {
 	case TCP_CA_Recovery:
+		/* from CWR, the episode (and its count of sends) goes on */
+		if (ls->cc.phase != LENS_PHASE_CWR)
+			ls->reduction_segs_out = tp->data_segs_out;
 		lens_fill_ack(sk, ls, NULL, &ack);
 		rcu_read_lock();
 		lens_cc_enter_recovery(&ls->cc, lens_params_get(),
-				       lens_loss_flight(tp), &ack, &d);
+				       lens_loss_flight(tp), tp->high_seq,
+				       &ack, &d);
 		lens_count(sk, lens_params_get()->recovery == LENS_RECOVERY_NEWRENO ?
 			   LENS_CNT_RECOVERY_NEWRENO : LENS_CNT_RECOVERY_PRR);
 		rcu_read_unlock();
@@ -453,10 +519,19 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 		lens_count(sk, LENS_CNT_RTO);
 		break;
 	case TCP_CA_CWR:
-		lens_cc_on_cwr(&ls->cc, tp->snd_nxt, ls->ack_ece, &d);
+		ls->reduction_segs_out = tp->data_segs_out;
+		lens_fill_ack(sk, ls, NULL, &ack);
+		lens_cc_on_cwr(&ls->cc, lens_loss_flight(tp), tp->high_seq,
+			       ls->ack_ece, &ack, &d);
 		if (!(d.events & LENS_EV_CWR_IGNORED))
 			lens_count(sk, ls->ack_ece ? LENS_CNT_ECN :
 				   LENS_CNT_CWR_OTHER);
+		break;
+	case TCP_CA_Open:
+	case TCP_CA_Disorder:
+		if (old_state != TCP_CA_CWR)
+			return;
+		lens_cc_cwr_done(&ls->cc, &d);
 		break;
 	default:
 		return;
@@ -502,12 +577,43 @@ static void lens_in_ack_event(struct sock *sk, u32 flags)
 	lens_sk(sk)->ack_ece = !!(flags & CA_ACK_ECE);
 }
 
+/*
+ * The first transmission after the pipe emptied. After more than an RTO
+ * without sending, RFC 5681 4.1's restart (tcp_cwnd_restart() for other
+ * congestion controls; lsndtime still holds the previous send).
+ */
+static void lens_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct lens_sock *ls = lens_sk(sk);
+	u32 rto = max_t(u32, inet_csk(sk)->icsk_rto, 1);
+	struct lens_decision d;
+	s32 idle;
+
+	if (ev != CA_EVENT_TX_START || !lens_sk_ready(sk) || tp->packets_out ||
+	    !lens_decay_enabled(sk))
+		return;
+	idle = tcp_jiffies32 - tp->lsndtime;
+	if (idle <= (s32)rto)
+		return;
+	lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
+	lens_cc_restart_after_idle(&ls->cc, (idle - 1) / rto,
+				   lens_init_cwnd(sk), &d);
+	tp->snd_cwnd_stamp = tcp_jiffies32;
+	tp->snd_cwnd_used = 0;
+	if (!d.reasons)
+		return;
+	lens_apply(sk, ls);
+	lens_count(sk, LENS_CNT_IDLE_RESTART);
+	lens_report(sk, &d);
+}
+
 /* Karn's rule: the stack's sample never comes from retransmitted data. */
 static void lens_pkts_acked(struct sock *sk, const struct ack_sample *sample)
 {
 	struct lens_sock *ls = lens_sk(sk);
 
-	if (sample->rtt_us > 0 && ls->node.next)
+	if (sample->rtt_us > 0 && lens_sk_ready(sk))
 		lens_cc_rtt_sample(&ls->cc, sample->rtt_us);
 }
 
@@ -523,6 +629,7 @@ static struct tcp_congestion_ops tcp_lens_ops __read_mostly = {
 	.undo_cwnd = lens_undo_cwnd,
 	.pkts_acked = lens_pkts_acked,
 	.in_ack_event = lens_in_ack_event,
+	.cwnd_event = lens_cwnd_event,
 };
 
 /* ------------------------------------------------------------------------

@@ -33,6 +33,8 @@ static const char *const lens_counter_names[LENS_CNT_NR] = {
 	[LENS_CNT_UNDO] = "undo",
 	[LENS_CNT_ECN] = "ecn",
 	[LENS_CNT_CWR_OTHER] = "cwr_other",
+	[LENS_CNT_IDLE_RESTART] = "idle_restart",
+	[LENS_CNT_APP_LIMITED] = "app_limited",
 };
 
 /* Socket states as `ss` names them. */
@@ -55,12 +57,6 @@ static const char *lens_sk_state_name(int state)
 	if (state >= 0 && state < ARRAY_SIZE(names) && names[state])
 		return names[state];
 	return "UNKNOWN";
-}
-
-static struct sock *lens_sock_sk(const struct lens_sock *ls)
-{
-	return (struct sock *)((char *)ls -
-			       offsetof(struct inet_connection_sock, icsk_ca_priv));
 }
 
 static int lens_cc_show(struct seq_file *seq, void *v)
@@ -96,11 +92,11 @@ static int lens_cc_show(struct seq_file *seq, void *v)
 }
 
 /*
- * cc_conns: a snapshot taken at open(), as ss(8) takes one. The list of
- * lens connections is global and its lock keeps softirqs off; a reader
- * resuming a walk from the list head for every read() chunk would hold it
- * for a time quadratic in the number of connections. Instead open() walks
- * it once, copying this namespace's rows, and read() formats the copy.
+ * cc_conns: a snapshot taken at open(), as ss(8) takes one. lens keeps no
+ * list of its own (that would put a host-wide lock on every connect and
+ * close): open() walks the namespace's TCP established hash as
+ * /proc/net/tcp does, one bucket lock at a time, copying the rows of the
+ * sockets that run lens, and read() formats the copy.
  */
 struct lens_conn_row {
 	struct in6_addr laddr, raddr;	/* IPv4 in the first word */
@@ -150,32 +146,56 @@ static void lens_conn_row_fill(struct lens_conn_row *row, struct sock *sk,
 	row->stats = cc->stats;
 }
 
+/* A full socket of @net that runs lens (the chains hold every family). */
+static bool lens_conns_match(struct sock *sk, struct net *net)
+{
+	return sk_fullsock(sk) && net_eq(sock_net(sk), net) &&
+	       lens_sk_is_lens(sk);
+}
+
+/*
+ * Walk @net's established hash, bucket by bucket under the bucket's lock;
+ * with @snap, copy up to its capacity. Return: the lens sockets seen.
+ */
+static u32 lens_conns_walk(struct net *net, struct lens_conns_snap *snap,
+			   u32 cap)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	u32 bucket, seen = 0;
+
+	for (bucket = 0; bucket <= hinfo->ehash_mask; bucket++) {
+		struct inet_ehash_bucket *head = &hinfo->ehash[bucket];
+		spinlock_t *lock = inet_ehash_lockp(hinfo, bucket);
+		struct hlist_nulls_node *node;
+		struct sock *sk;
+
+		if (hlist_nulls_empty(&head->chain))
+			continue;
+		spin_lock_bh(lock);
+		sk_nulls_for_each(sk, node, &head->chain) {
+			if (!lens_conns_match(sk, net))
+				continue;
+			seen++;
+			if (snap && snap->n < cap)
+				lens_conn_row_fill(&snap->rows[snap->n++], sk,
+						   lens_sk(sk));
+		}
+		spin_unlock_bh(lock);
+		cond_resched();
+	}
+	return seen;
+}
+
 static struct lens_conns_snap *lens_conns_snapshot(struct net *net)
 {
 	struct lens_conns_snap *snap;
-	struct lens_sock *ls;
-	u32 cap = LENS_CONNS_SLACK;
-
-	spin_lock_bh(&lens_conns_lock);
-	list_for_each_entry(ls, &lens_conns, node)
-		if (net_eq(sock_net(lens_sock_sk(ls)), net))
-			cap++;
-	spin_unlock_bh(&lens_conns_lock);
+	u32 cap = lens_conns_walk(net, NULL, 0) + LENS_CONNS_SLACK;
 
 	snap = kvmalloc(struct_size(snap, rows, cap), GFP_KERNEL_ACCOUNT);
 	if (!snap)
 		return NULL;
 	snap->n = 0;
-	spin_lock_bh(&lens_conns_lock);
-	list_for_each_entry(ls, &lens_conns, node) {
-		struct sock *sk = lens_sock_sk(ls);
-
-		if (snap->n == cap)
-			break;
-		if (net_eq(sock_net(sk), net))
-			lens_conn_row_fill(&snap->rows[snap->n++], sk, ls);
-	}
-	spin_unlock_bh(&lens_conns_lock);
+	lens_conns_walk(net, snap, cap);
 	return snap;
 }
 
@@ -215,7 +235,7 @@ static int lens_conns_show(struct seq_file *seq, void *v)
 	const struct lens_conn_row *row = v;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn cwr_other\n");
+		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn cwr_other idle_restarts app_limited\n");
 		return 0;
 	}
 	lens_conns_show_addr(seq, row, true);
@@ -228,10 +248,11 @@ static int lens_conns_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%u ", row->recovery_point);
 	else
 		seq_puts(seq, "- ");
-	seq_printf(seq, "%u %u %u %u %u %u %u\n",
+	seq_printf(seq, "%u %u %u %u %u %u %u %u %u\n",
 		   row->stats.recoveries, row->stats.partial_acks,
 		   row->stats.full_acks, row->stats.rtos, row->stats.undos,
-		   row->stats.ecn_reductions, row->stats.cwr_reductions);
+		   row->stats.ecn_reductions, row->stats.cwr_reductions,
+		   row->stats.idle_restarts, row->stats.app_limited);
 	return 0;
 }
 

@@ -29,14 +29,19 @@
 	{ LENS_REASON_RTO, "rto" },				\
 	{ LENS_REASON_UNDO, "undo" },				\
 	{ LENS_REASON_ECN, "ecn" },				\
-	{ LENS_REASON_CWR, "cwr" }
+	{ LENS_REASON_CWR, "cwr" },				\
+	{ LENS_REASON_CWR_ACK, "cwr-ack" },			\
+	{ LENS_REASON_CWR_DONE, "cwr-done" },			\
+	{ LENS_REASON_IDLE, "idle-restart" },			\
+	{ LENS_REASON_APP_LIMITED, "app-limited" }
 
 #define LENS_TRACE_PHASES					\
 	{ LENS_PHASE_SS, "ss" },				\
 	{ LENS_PHASE_CSS, "css" },				\
 	{ LENS_PHASE_CA, "ca" },				\
 	{ LENS_PHASE_RECOVERY, "recovery" },			\
-	{ LENS_PHASE_LOSS, "loss" }
+	{ LENS_PHASE_LOSS, "loss" },				\
+	{ LENS_PHASE_CWR, "cwr" }
 
 TRACE_EVENT(lens_cwnd,
 
@@ -57,6 +62,7 @@ TRACE_EVENT(lens_cwnd,
 		__field(u32, ssthresh)
 		__field(u32, srtt_us)
 		__field(u32, inflight)
+		__field(u32, phase_old)
 	),
 
 	TP_fast_assign(
@@ -71,15 +77,17 @@ TRACE_EVENT(lens_cwnd,
 		__entry->ssthresh = ssthresh;
 		__entry->srtt_us = srtt_us;
 		__entry->inflight = inflight;
+		__entry->phase_old = d->phase_in;
 	),
 
-	TP_printk("family=%u sport=%u dport=%u reason=%s phase=%s cwnd=%u->%u ssthresh=%u->%u srtt_us=%u inflight=%u",
+	TP_printk("family=%u sport=%u dport=%u reason=%s phase=%s cwnd=%u->%u ssthresh=%u->%u srtt_us=%u inflight=%u phase_old=%s",
 		  __entry->family, __entry->sport, __entry->dport,
 		  __print_symbolic(__entry->reason, LENS_TRACE_REASONS),
 		  __print_symbolic(__entry->phase, LENS_TRACE_PHASES),
 		  __entry->cwnd_old, __entry->cwnd,
 		  __entry->ssthresh_old, __entry->ssthresh,
-		  __entry->srtt_us, __entry->inflight)
+		  __entry->srtt_us, __entry->inflight,
+		  __print_symbolic(__entry->phase_old, LENS_TRACE_PHASES))
 );
 
 #endif /* _LENS_CC_TRACE_H */

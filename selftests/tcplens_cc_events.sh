@@ -9,8 +9,12 @@
 #    more than one segment; with L=0 (no limit) the receiver's delayed
 #    ACKs, each covering two segments, grow it by two;
 #  - ECN (RFC 3168): the bottleneck marks instead of dropping; each
-#    ECN-Echo cuts ssthresh to max(cwnd / 2, 2) and cwnd to it, at most
-#    once per window, counted as ecn and traced with reason "ecn";
+#    ECN-Echo cuts ssthresh to max(FlightSize / 2, 2) (at most cwnd / 2),
+#    enters the cwr phase and never raises cwnd, counted as ecn and traced
+#    with reason "ecn"; PRR then brings cwnd down ("cwr-ack");
+#  - CWR, then loss in the same window (the sender's own qdisc drops 1%
+#    as well): recovery joins the CWR reduction and keeps its ssthresh, so
+#    a window is cut once;
 #  - undo: a 1.2 s delay spike on the ACK path fires a spurious RTO; the
 #    late ACKs prove it (timestamps, F-RTO) and the stack undoes it:
 #    counted as rto and undo, traced as "rto" then "undo".
@@ -21,6 +25,9 @@
 #   | iperf3 -C | veth | r1: netem 20mbit, limit 2 BDP  | veth | iperf3 -s |
 #   | lens      |------|     (ECN: loss 2% ecn: marks)  |------|           |
 #   | 10.98.1.1 |      | r0: delay 10ms (1200ms: spike) |      | 10.98.2.2 |
+#   | s0: netem |      |                                |      |           |
+#   | loss 1%   |      |                                |      |           |
+#   | (CWR+loss)|      |                                |      |           |
 #   +-----------+      +--------------------------------+      +-----------+
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tcplens_cc_lib.sh"
@@ -29,7 +36,7 @@ need_root
 need_cmd ip tc iperf3 ethtool modprobe
 trap 'lens_trace_remove; netns_cleanup' EXIT
 
-ktap_header 11
+ktap_header 14
 lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
 topo3_create tl-ev-s tl-ev-r tl-ev-d || { echo "# topology"; exit "$KSFT_FAIL"; }
 BDP=$(topo3_bdp_pkts 20 10)
@@ -81,7 +88,7 @@ check "abc_limit=1: no slow-start step grows cwnd by more than 1" \
 	test "$(max_ss_step 40012)" = 1
 check "abc_limit=0: a delayed ACK for two segments grows cwnd by 2" \
 	test "$(max_ss_step 40013)" -ge 2
-lens_param abc_limit 2
+lens_param abc_limit 8
 lens_param hystart 1
 
 # ---- ECN
@@ -91,17 +98,35 @@ run tc -n "$TOPO3_R" qdisc replace dev r1 root netem rate 20mbit \
 	limit $((2 * BDP)) loss 2% ecn
 mark ecn
 check "ECN: the flow completes over a marking bottleneck" flow 40014 2
-# ecn_cuts_halve: every "ecn" event set ssthresh = max(cwnd_old / 2, 2)
-# and cwnd no higher; at least one was traced.
+# ecn_cuts_halve: every "ecn" event set ssthresh <= max(cwnd_old / 2, 2),
+# entered cwr and did not raise cwnd; at least one was traced.
 ecn_cuts_halve() {
 	local ev
 	ev=$(events 40014 ecn)
 	echo "# $(grep -c . <<<"$ev") ecn events; ecn +$(delta ecn)"
 	[ -n "$ev" ] && awk '{ h = int($3 / 2); if (h < 2) h = 2 }
-		$6 != h || $4 > $6 { print "#   bad cut: " $0; bad = 1 } END { exit bad }' <<<"$ev"
+		$6 > h || $4 > $3 || $2 != "cwr" { print "#   bad cut: " $0; bad = 1 }
+		END { exit bad }' <<<"$ev"
 }
-check "ECN: ECN-Echo counted (ecn) and traced, each cut to max(cwnd / 2, 2)" \
+check "ECN: ECN-Echo counted (ecn) and traced, each ssthresh <= max(cwnd / 2, 2)" \
 	eval 'ecn_cuts_halve && [ "$(delta ecn)" -ge 1 ]'
+echo "# $(events 40014 cwr-ack | grep -c .) cwr-ack events"
+check "... and PRR brings cwnd down in the cwr phase (cwr-ack, never raising it past cwnd_old)" \
+	eval '[ -n "$(events 40014 cwr-ack)" ] &&
+		events 40014 cwr-ack | awk "\$2 != \"cwr\" { bad = 1 } END { exit bad }"'
+
+# ---- CWR, then a loss in the same window
+run tc -n "$TOPO3_S" qdisc replace dev s0 root netem loss 1%
+mark ecn recovery_prr
+check "ECN marks and 1% loss: the flow completes" flow 40016 3
+# joined: recoveries that began while a CWR reduction was under way
+joined=$(events 40016 | awk '$8 == "cwr" && $2 == "recovery"')
+echo "# ecn +$(delta ecn), recovery_prr +$(delta recovery_prr);" \
+	"$(grep -c . <<<"$joined") recoveries began during CWR"
+check "... a recovery that begins during CWR keeps its ssthresh (one cut per window)" \
+	eval '[ -n "$joined" ] &&
+		awk "\$5 != \$6 { print \"#   second cut: \" \$0; bad = 1 } END { exit bad }" <<<"$joined"'
+run tc -n "$TOPO3_S" qdisc del dev s0 root
 run tc -n "$TOPO3_R" qdisc replace dev r1 root netem rate 20mbit \
 	limit $((2 * BDP)) loss 0%
 

@@ -89,7 +89,8 @@ lens_trace_remove() {
 }
 
 # lens_trace_events [REASON]: the recorded events as "reason phase
-# cwnd_old cwnd ssthresh_old ssthresh sport", optionally of one reason.
+# cwnd_old cwnd ssthresh_old ssthresh sport phase_old", optionally of one
+# reason.
 lens_trace_events() {
 	awk -v want="${1:-}" '
 	/ lens_cwnd: / {
@@ -101,6 +102,7 @@ lens_trace_events() {
 			next
 		split(f["cwnd"], c, "->")
 		split(f["ssthresh"], s, "->")
-		print f["reason"], f["phase"], c[1], c[2], s[1], s[2], f["sport"]
+		print f["reason"], f["phase"], c[1], c[2], s[1], s[2], f["sport"],
+			f["phase_old"]
 	}' "$LENS_TRACE/trace"
 }

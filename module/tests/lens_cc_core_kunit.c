@@ -332,7 +332,7 @@ static void lens_hspp_loss_ends_test(struct kunit *test)
 
 	lens_test_flow_to_css(test, &f, 1);
 	ack = lens_test_dupack(f.una, f.nxt, f.cc.cwnd - 4);
-	lens_cc_enter_recovery(&f.cc, &f.p, f.cc.cwnd, &ack, &d);
+	lens_cc_enter_recovery(&f.cc, &f.p, f.cc.cwnd, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
 	KUNIT_EXPECT_EQ(test, d.phase_in, LENS_PHASE_CSS);
 	KUNIT_EXPECT_EQ(test, d.phase_out, LENS_PHASE_RECOVERY);
@@ -446,7 +446,7 @@ static void lens_newreno_partial_ack_sack_test(struct kunit *test)
 	struct lens_cc cc;
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 22000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
 	ack.snd_una = 3000;
 	ack.acked = 3;
@@ -478,7 +478,7 @@ static void lens_recovery_mode_per_episode_test(struct kunit *test)
 	struct lens_cc cc;
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	p.recovery = LENS_RECOVERY_PRR;
 	lens_cc_on_ack(&cc, &p, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 14U);	/* 10 + 3 + 1: NewReno */
@@ -571,18 +571,18 @@ static void lens_prr_recover_fs_test(struct kunit *test)
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 22000);
 	/* 22 outstanding, 3 SACKed of which 1 by this ACK: 22 - 3 + 1. */
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.recover_fs, 20U);
 	/* After reordering: 10 SACKed earlier, 2 newly acked, 1 SACKed. */
 	ack.sacked_out = 11;
 	ack.acked = 2;
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 22000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.recover_fs, 14U);
 	/* Never zero: it divides. */
 	ack.flight_size = 0;
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 22000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.recover_fs, 1U);
 }
 
@@ -600,7 +600,7 @@ static void lens_prr_64bit_test(struct kunit *test)
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 100);
 	/* ssthresh 2^30, RecoverFS 2^31: CEIL(0xfffffff0 / 2) - prr_out. */
-	lens_cc_enter_recovery(&cc, &p, 0x80000000U, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 0x80000000U, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 0x40000000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 0x40000001U + 8);
 }
@@ -615,7 +615,7 @@ static void lens_prr_forced_retransmit_test(struct kunit *test)
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
 	/* inflight = ssthresh: the reduction bound allows 0, PRR sends 1. */
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 11U);
 	KUNIT_EXPECT_EQ(test, d.reasons,
 			LENS_REASON_BIT(LENS_REASON_RECOVERY_ENTER));
@@ -641,7 +641,7 @@ static void lens_prr_zero_delivered_test(struct kunit *test)
 	struct lens_cc cc;
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 17U);	/* 16 + CEIL(10 / 20) */
 	ack.delivered = 0;
 	ack.pipe = 3;
@@ -664,7 +664,7 @@ static void lens_prr_no_sack_cap_test(struct kunit *test)
 	ack.sacked_out = 3;
 	ack.flight_size = 20;
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.recover_fs, 18U);	/* 20 - 3 + 1 */
 	ack.pipe = 4;
 	ack.prr_out = 1;
@@ -677,7 +677,7 @@ static void lens_prr_no_sack_cap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.reasons, 0);
 	/* A 3-segment ACK near the cap counts only what is left of it. */
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	cc.prr_delivered = 17;
 	ack.delivered = 3;
 	lens_cc_on_ack(&cc, &p, &ack, &d);
@@ -726,7 +726,7 @@ static void lens_ssthresh_test(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(v->flight), v->ssthresh);
 	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 5000);
-	lens_cc_enter_recovery(&cc, &p, v->flight, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, v->flight, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, v->ssthresh);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, min_t(u32, v->ssthresh + 3,
 					     LENS_CWND_MAX));
@@ -788,7 +788,7 @@ static void lens_rto_during_recovery_test(struct kunit *test)
 	struct lens_cc cc;
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	lens_cc_on_rto(&cc, 30, 20000, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
@@ -804,11 +804,11 @@ static void lens_undo_test(struct kunit *test)
 	struct lens_decision d;
 	struct lens_params p;
 	struct lens_cc cc;
-	u32 mode;
+	u32 mode, held;
 
 	for (mode = 0; mode < LENS_RECOVERY_NR; mode++) {
 		lens_test_ca(&cc, &p, mode, 20000);
-		lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+		lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 		lens_cc_on_ack(&cc, &p, &ack, &d);
 		KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 20U);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 20U);
@@ -832,21 +832,40 @@ static void lens_undo_test(struct kunit *test)
 
 	/* After an ECN cut there is nothing to undo. */
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	ack.snd_una = 20000;
 	lens_cc_on_ack(&cc, &p, &ack, &d);
-	lens_cc_on_cwr(&cc, 30000, true, &d);
-	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 5U);
+	ack.pipe = 10;
+	lens_cc_on_cwr(&cc, 10, 30000, true, &ack, &d);
+	held = cc.cwnd;
+	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), held);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
 	KUNIT_EXPECT_EQ(test, cc.stats.undos, 0);
 }
 
-/* ECN-Echo cuts once per window of data, across the sequence wrap. */
+/* The ACK snapshot of a CWR or recovery start: nothing delivered yet. */
+static struct lens_ack lens_test_signal(u32 una, u32 nxt, u32 pipe)
+{
+	struct lens_ack ack = {
+		.snd_una = una, .snd_nxt = nxt, .pipe = pipe,
+		.flight_size = pipe, .flags = LENS_ACK_CWND_LIMITED,
+	};
+
+	return ack;
+}
+
+/*
+ * ECN-Echo: ssthresh = FlightSize / 2 at once, cwnd brought down by PRR
+ * over the window (never raised), cwnd = ssthresh once SND.UNA passes the
+ * CWR point; a second echo within the window is no second cut. Worked
+ * numbers: cwnd 20, FlightSize 20, RecoverFS 20, ssthresh 10; an ACK of 2
+ * segments with inflight 18 sends CEIL(2 * 10 / 20) - 0 = 1, cwnd 19.
+ */
 static void lens_ecn_once_per_window_test(struct kunit *test)
 {
-	struct lens_ack ack = { .flags = LENS_ACK_CWND_LIMITED };
 	struct lens_decision d;
 	struct lens_params p;
+	struct lens_ack ack;
 	struct lens_cc cc;
 	u32 b;
 
@@ -854,68 +873,218 @@ static void lens_ecn_once_per_window_test(struct kunit *test)
 		u32 base = lens_tv_bases[b];
 
 		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, lens_tv_seq(base, 20));
-		lens_cc_on_cwr(&cc, lens_tv_seq(base, 20), true, &d);
-		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+		ack = lens_test_signal(base, lens_tv_seq(base, 20), 20);
+		lens_cc_on_cwr(&cc, 20, lens_tv_seq(base, 20), true, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CWR);
 		KUNIT_EXPECT_EQ(test, d.reasons,
 				LENS_REASON_BIT(LENS_REASON_ECN));
-		/* Within the window: ignored. */
-		ack.snd_una = lens_tv_seq(base, 19);
-		ack.snd_nxt = lens_tv_seq(base, 30);
+		/* An ACK of two segments: one is sent. */
+		ack.snd_una = lens_tv_seq(base, 2);
+		ack.acked = 2;
+		ack.delivered = 2;
+		ack.pipe = 18;
+		ack.flags |= LENS_ACK_SAFE;
 		lens_cc_on_ack(&cc, &p, &ack, &d);
-		lens_cc_on_cwr(&cc, lens_tv_seq(base, 30), true, &d);
-		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 19U);
+		KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_CWR_ACK);
+		/* Within the window: ignored. */
+		lens_cc_on_cwr(&cc, 19, lens_tv_seq(base, 30), true, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 19U);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 		KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
 		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 1);
-		/* The window is acked: the next echo cuts again. */
+		/* SND.UNA at the CWR point is not past it yet. */
 		ack.snd_una = lens_tv_seq(base, 20);
+		ack.snd_nxt = lens_tv_seq(base, 30);
+		ack.acked = 18;
+		ack.delivered = 18;
+		ack.pipe = 5;
+		ack.prr_out = 1;
 		lens_cc_on_ack(&cc, &p, &ack, &d);
-		lens_cc_on_cwr(&cc, lens_tv_seq(base, 30), true, &d);
-		KUNIT_EXPECT_EQ(test, cc.cwnd, 5U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CWR);
+		KUNIT_EXPECT_LE(test, cc.cwnd, 10U);
+		/* Past it: cwnd = ssthresh, congestion avoidance. */
+		ack.snd_una = lens_tv_seq(base, 21);
+		ack.acked = 1;
+		ack.delivered = 1;
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+		KUNIT_EXPECT_EQ(test, d.phase_in, LENS_PHASE_CWR);
+		/* The next echo cuts again, from the FlightSize then. */
+		ack = lens_test_signal(lens_tv_seq(base, 21),
+				       lens_tv_seq(base, 31), 10);
+		lens_cc_on_cwr(&cc, 10, lens_tv_seq(base, 31), true, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
 		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 2);
+		/* The stack leaving CWR ends it too. */
+		lens_cc_cwr_done(&cc, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 5U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+		lens_cc_cwr_done(&cc, &d);
+		KUNIT_EXPECT_EQ(test, d.reasons, 0);
 	}
 }
 
 /*
  * CWR for another cause (local congestion, a loss a TLP repaired) cuts like
- * ECN-Echo, is counted apart, and shares the once-per-window rule with it.
+ * ECN-Echo and is counted apart. From the transmit path (local congestion)
+ * nothing was delivered: cwnd = min(cwnd, inflight + 1).
  */
 static void lens_cwr_other_cause_test(struct kunit *test)
 {
-	struct lens_ack ack = { .flags = LENS_ACK_CWND_LIMITED };
+	struct lens_ack ack = lens_test_signal(0, 20, 12);
 	struct lens_decision d;
 	struct lens_params p;
 	struct lens_cc cc;
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
-	lens_cc_on_cwr(&cc, 20, false, &d);
-	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	lens_cc_on_cwr(&cc, 20, 20, false, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_CWR));
 	KUNIT_EXPECT_EQ(test, cc.stats.cwr_reductions, 1);
 	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
 	KUNIT_EXPECT_STREQ(test, lens_reason_name(LENS_REASON_CWR), "cwr");
+	KUNIT_EXPECT_STREQ(test, lens_phase_name(LENS_PHASE_CWR), "cwr");
 	/* An ECN-Echo in the same window is not a second cut. */
-	lens_cc_on_cwr(&cc, 30, true, &d);
+	lens_cc_on_cwr(&cc, 13, 30, true, &ack, &d);
 	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
-	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
-	/* Once the window is acked it is. */
-	ack.snd_una = 20;
-	ack.snd_nxt = 30;
-	lens_cc_on_ack(&cc, &p, &ack, &d);
-	lens_cc_on_cwr(&cc, 30, true, &d);
-	KUNIT_EXPECT_EQ(test, cc.cwnd, 5U);
-	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_ECN));
-	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 1);
-	KUNIT_EXPECT_EQ(test, cc.stats.cwr_reductions, 1);
+	/* A TLP-repaired loss: the stack enters CWR and leaves it at once. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
+	lens_cc_on_cwr(&cc, 20, 20, false, &ack, &d);
+	lens_cc_cwr_done(&cc, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_CWR_DONE);
 }
 
-/* max(cwnd / 2, 2), never above the current window; not in recovery. */
+/*
+ * A loss detected while CWR reduces the same window continues that
+ * reduction: one ssthresh cut (100 -> 50, not 25), the CWR's recovery
+ * point, PRR's counts carried on.
+ */
+static void lens_cwr_then_loss_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_signal(0, 100, 100);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 mode;
+
+	for (mode = 0; mode < LENS_RECOVERY_NR; mode++) {
+		lens_test_ca(&cc, &p, mode, 100);
+		lens_cc_sync(&cc, 100, 100);
+		lens_cc_on_cwr(&cc, 100, 100, true, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, 50U);
+		/* 4 delivered: CEIL(4 * 50 / 100) = 2 may go. */
+		ack.snd_una = 4;
+		ack.acked = 4;
+		ack.delivered = 4;
+		ack.pipe = 96;
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 98U);
+		KUNIT_EXPECT_EQ(test, cc.prr_delivered, 4U);
+		/* Then dupthresh: recovery, in the same window. */
+		ack = lens_test_signal(4, 102, 94);
+		ack.sacked_out = 3;
+		ack.prr_out = 2;
+		lens_cc_enter_recovery(&cc, &p, 98, 100, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, 50U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_RECOVERY);
+		KUNIT_EXPECT_EQ(test, cc.recovery_point, 100U);
+		KUNIT_EXPECT_EQ(test, cc.stats.recoveries, 1);
+		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 1);
+		KUNIT_EXPECT_FALSE(test, d.reasons &
+				   LENS_REASON_BIT(LENS_REASON_RECOVERY_ENTER) &&
+				   cc.ssthresh != d.ssthresh_in);
+		if (mode == LENS_RECOVERY_PRR) {
+			/* PRR goes on: no new episode, no burst */
+			KUNIT_EXPECT_EQ(test, cc.prr_delivered, 4U);
+			KUNIT_EXPECT_EQ(test, cc.recover_fs, 100U);
+			KUNIT_EXPECT_EQ(test, cc.cwnd, 94U);
+		} else {
+			KUNIT_EXPECT_EQ(test, cc.cwnd, 53U);
+		}
+		/* Nothing to undo: ECN proved the congestion. */
+		KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), cc.cwnd);
+		KUNIT_EXPECT_EQ(test, cc.stats.undos, 0);
+		/* The full ACK, at the CWR's point, ends it. */
+		ack.snd_una = 100;
+		ack.acked = 96;
+		ack.delivered = 96;
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, 50U);
+		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+		ack = lens_test_signal(0, 100, 100);
+	}
+}
+
+/*
+ * Recovery the RACK reorder timer starts has no ACK: nothing delivered.
+ * cwnd 100, pipe 60 after 40 marked lost: one fast retransmit may leave
+ * (cwnd 61), not 40 segments at once; the first ACK then runs PRR.
+ */
+static void lens_recovery_without_ack_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_signal(0, 100, 60);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 100);
+	lens_cc_sync(&cc, 100, 100);
+	ack.flight_size = 100;
+	ack.sacked_out = 30;
+	lens_cc_enter_recovery(&cc, &p, 100, 100, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 50U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 61U);
+	KUNIT_EXPECT_EQ(test, cc.recover_fs, 70U);
+	/* The retransmission left: hold at inflight, no more. */
+	ack.prr_out = 1;
+	ack.pipe = 61;
+	ack.sacked = 1;
+	ack.delivered = 1;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	/* pipe 61 > 50: CEIL(1 * 50 / 70) - 1 = 0 */
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 61U);
+}
+
+/*
+ * A change of phase that moves neither cwnd nor ssthresh still has a
+ * reason (the glue traces every change of phase): here a full ACK that
+ * finds PRR's window at ssthresh already.
+ */
+static void lens_phase_only_reason_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	cc.cwnd = cc.ssthresh;
+	ack.snd_una = 20000;
+	ack.acked = 4;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, d.reasons, 0);
+	KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_FULL_ACK);
+	KUNIT_EXPECT_EQ(test, d.phase_in, LENS_PHASE_RECOVERY);
+	KUNIT_EXPECT_EQ(test, d.phase_out, LENS_PHASE_CA);
+	/* Nothing moved and no change of phase: no reason. */
+	lens_cc_cwr_done(&cc, &d);
+	KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_NR);
+}
+
+/* ssthresh = max(FlightSize / 2, 2); cwnd never raised; not in recovery. */
 static void lens_ecn_small_windows_test(struct kunit *test)
 {
-	static const u32 v[][3] = {	/* cwnd, ssthresh, cwnd after */
-		{ 1, 2, 1 }, { 2, 2, 2 }, { 3, 2, 2 }, { 4, 2, 2 },
+	static const u32 v[][3] = {	/* cwnd = flight, ssthresh, at the end */
+		{ 1, 2, 2 }, { 2, 2, 2 }, { 3, 2, 2 }, { 4, 2, 2 },
 		{ 5, 2, 2 }, { 6, 3, 3 },
 	};
 	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
@@ -925,25 +1094,120 @@ static void lens_ecn_small_windows_test(struct kunit *test)
 	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		struct lens_ack s = lens_test_signal(0, 20, v[i][0]);
+
 		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
 		lens_cc_sync(&cc, v[i][0], 2);
-		lens_cc_on_cwr(&cc, 0, true, &d);
+		lens_cc_on_cwr(&cc, v[i][0], 20, true, &s, &d);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, v[i][1]);
+		KUNIT_EXPECT_LE(test, cc.cwnd, v[i][0]);
+		lens_cc_cwr_done(&cc, &d);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, v[i][2]);
 	}
 	/* In slow start it ends slow start. */
 	lens_params_default(&p);
 	lens_cc_init(&cc, &p, 10, 0);
-	lens_cc_on_cwr(&cc, 0, true, &d);
+	ack = lens_test_signal(0, 10, 10);
+	lens_cc_on_cwr(&cc, 10, 10, true, &ack, &d);
 	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
-	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CWR);
 	/* Fast recovery already cut this window. */
+	ack = lens_test_dupack(0, 20000, 16);
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
-	lens_cc_on_cwr(&cc, 20000, true, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	lens_cc_on_cwr(&cc, 16, 20000, true, &ack, &d);
 	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
+}
+
+/*
+ * Restart after idle (RFC 5681 4.1 with RFC 2861's decay, as Linux's
+ * tcp_cwnd_restart()): ssthresh = max(ssthresh, cwnd/2 + cwnd/4), cwnd
+ * halved per idle RTO down to RW = min(IW, cwnd).
+ */
+static void lens_restart_after_idle_test(struct kunit *test)
+{
+	static const u32 v[][5] = {	/* cwnd, idle RTOs, cwnd, ssthresh, phase */
+		{ 80, 1, 40, 60, LENS_PHASE_SS },
+		{ 80, 3, 10, 60, LENS_PHASE_SS },
+		{ 80, 10, 10, 60, LENS_PHASE_SS },
+		{ 16, 5, 10, 40, LENS_PHASE_SS },	/* 16 -> 8, RW 10 */
+		{ 4, 2, 4, 40, LENS_PHASE_SS },		/* below IW: RW = 4 */
+		{ 80, 0, 80, 40, LENS_PHASE_CA },	/* not idle an RTO */
+	};
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
+		lens_cc_sync(&cc, v[i][0], 40);
+		lens_cc_restart_after_idle(&cc, v[i][1], 10, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, v[i][2]);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, v[i][3]);
+		KUNIT_EXPECT_EQ(test, cc.phase, v[i][4]);
+		KUNIT_EXPECT_EQ(test, cc.stats.idle_restarts, v[i][1] ? 1 : 0);
+		if (v[i][2] != v[i][0])
+			KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_IDLE);
+	}
+	/* The initial slow start: HyStart++ is over, slow start goes on. */
+	lens_params_default(&p);
+	lens_cc_init(&cc, &p, 40, 0);
+	lens_cc_restart_after_idle(&cc, 1, 10, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_FALSE(test, lens_hspp_tracking(&cc));
+	/* Never during a reduction. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	i = cc.cwnd;
+	lens_cc_restart_after_idle(&cc, 4, 10, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, i);
+	KUNIT_EXPECT_EQ(test, d.reasons, 0);
+	KUNIT_EXPECT_STREQ(test, lens_reason_name(LENS_REASON_IDLE),
+			   "idle_restart");
+}
+
+/*
+ * Application-limited for an RTO (RFC 2861 4.3, Linux's
+ * tcp_cwnd_application_limited()): W_used = max(used, IW); if below cwnd,
+ * ssthresh = max(ssthresh, cwnd/2 + cwnd/4), cwnd = (cwnd + W_used) / 2.
+ */
+static void lens_app_limited_test(struct kunit *test)
+{
+	static const u32 v[][4] = {	/* used, cwnd, ssthresh, phase */
+		{ 30, 55, 60, LENS_PHASE_SS },
+		{ 5, 45, 60, LENS_PHASE_SS },	/* W_used = IW = 10 */
+		{ 79, 79, 60, LENS_PHASE_CA },
+		{ 80, 80, 40, LENS_PHASE_CA },	/* the window was used */
+		{ 90, 80, 40, LENS_PHASE_CA },
+	};
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
+		lens_cc_sync(&cc, 80, 40);
+		lens_cc_app_limited(&cc, v[i][0], 10, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, v[i][1]);
+		KUNIT_EXPECT_EQ(test, cc.ssthresh, v[i][2]);
+		KUNIT_EXPECT_EQ(test, cc.phase, v[i][3]);
+		KUNIT_EXPECT_EQ(test, cc.stats.app_limited,
+				v[i][1] != 80 ? 1 : 0);
+	}
+	/* Never during a reduction. */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	i = cc.cwnd;
+	lens_cc_app_limited(&cc, 0, 2, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, i);
+	KUNIT_EXPECT_EQ(test, cc.stats.app_limited, 0);
 }
 
 static struct kunit_case lens_signal_cases[] = {
@@ -954,6 +1218,11 @@ static struct kunit_case lens_signal_cases[] = {
 	KUNIT_CASE(lens_ecn_once_per_window_test),
 	KUNIT_CASE(lens_ecn_small_windows_test),
 	KUNIT_CASE(lens_cwr_other_cause_test),
+	KUNIT_CASE(lens_cwr_then_loss_test),
+	KUNIT_CASE(lens_recovery_without_ack_test),
+	KUNIT_CASE(lens_restart_after_idle_test),
+	KUNIT_CASE(lens_app_limited_test),
+	KUNIT_CASE(lens_phase_only_reason_test),
 	{}
 };
 
@@ -980,7 +1249,7 @@ static void lens_params_default_test(struct kunit *test)
 
 	lens_params_default(&p);
 	KUNIT_EXPECT_EQ(test, lens_params_check(&p), 0);
-	KUNIT_EXPECT_EQ(test, p.abc_limit, 2U);
+	KUNIT_EXPECT_EQ(test, p.abc_limit, 8U);
 	KUNIT_EXPECT_EQ(test, p.hystart, 1U);
 	KUNIT_EXPECT_EQ(test, p.hspp_min_rtt_thresh_us, 4000U);
 	KUNIT_EXPECT_EQ(test, p.hspp_max_rtt_thresh_us, 16000U);
@@ -1021,7 +1290,18 @@ static void lens_pacing_test(struct kunit *test)
 	const struct lens_tv_pacing *v = test->param_value;
 
 	KUNIT_EXPECT_EQ(test, lens_pacing_rate(v->cwnd, v->mss, v->srtt_us,
-					       v->slow_start), v->rate);
+					       v->pct), v->rate);
+}
+
+KUNIT_ARRAY_PARAM(lens_tv_pacing_pct, lens_tv_pacing_pct, NULL);
+
+/* The slow-start gain below half of ssthresh only. */
+static void lens_pacing_pct_test(struct kunit *test)
+{
+	const struct lens_tv_pacing_pct *v = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, lens_pacing_percent(v->cwnd, v->ssthresh, 200,
+						  120), v->pct);
 }
 
 /* Every value has its own name; out-of-range values read "unknown". */
@@ -1079,7 +1359,7 @@ static void lens_sync_test(struct kunit *test)
 	lens_cc_sync(&cc, 20, 20);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
 	/* In NewReno recovery only ssthresh is taken. */
-	lens_cc_enter_recovery(&cc, &p, 20, &ack, &d);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	lens_cc_sync(&cc, 7, 10);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
 	/* Nonsense from outside is clamped. */
@@ -1094,6 +1374,7 @@ static struct kunit_case lens_api_cases[] = {
 	KUNIT_CASE(lens_params_default_test),
 	KUNIT_CASE_PARAM(lens_params_check_test, lens_tv_params_gen_params),
 	KUNIT_CASE_PARAM(lens_pacing_test, lens_tv_pacing_gen_params),
+	KUNIT_CASE_PARAM(lens_pacing_pct_test, lens_tv_pacing_pct_gen_params),
 	KUNIT_CASE(lens_names_test),
 	KUNIT_CASE(lens_sync_test),
 	{}

@@ -219,21 +219,42 @@ static inline void lens_tv_param_apply(const struct lens_tv_param *v,
 struct lens_tv_pacing {
 	const char *name;
 	u32 cwnd, mss, srtt_us;
-	u32 slow_start;
+	u32 pct;		/* gain, percent */
 	u64 rate;		/* bytes per second */
 };
 
 static const struct lens_tv_pacing lens_tv_pacing[] = {
 	/* 14480 B per 100 ms = 144800 B/s, times 2 or 1.2 */
-	{ "ss_10x1448_100ms", 10, 1448, 100000, 1, 289600 },
-	{ "ca_10x1448_100ms", 10, 1448, 100000, 0, 173760 },
+	{ "ss_10x1448_100ms", 10, 1448, 100000, 200, 289600 },
+	{ "ca_10x1448_100ms", 10, 1448, 100000, 120, 173760 },
 	/* 3000 * 2e6 / 7 = 857142857.1 */
-	{ "ss_rounds_down", 3, 1000, 7, 1, 857142857 },
-	{ "cwnd_0_is_1", 0, 1000, 1000, 1, 2000000 },
-	{ "srtt_0_unlimited", 10, 1448, 0, 0, U64_MAX },
+	{ "ss_rounds_down", 3, 1000, 7, 200, 857142857 },
+	{ "cwnd_0_is_1", 0, 1000, 1000, 200, 2000000 },
+	{ "srtt_0_unlimited", 10, 1448, 0, 120, U64_MAX },
 	/* 3221225470500 B/s * 1.2, exactly */
-	{ "ca_big_window_1s", 0x7fffffff, 1500, 1000000, 0, 3865470564600ULL },
-	{ "saturates", 0x7fffffff, 0xffffffffU, 1, 1, U64_MAX },
+	{ "ca_big_window_1s", 0x7fffffff, 1500, 1000000, 120, 3865470564600ULL },
+	{ "saturates", 0x7fffffff, 0xffffffffU, 1, 200, U64_MAX },
+	/* the sysctls' ends: 0% sends nothing, 1000% is ten times */
+	{ "ratio_0", 10, 1448, 100000, 0, 0 },
+	{ "ratio_1000", 10, 1448, 100000, 1000, 1448000 },
+};
+
+/*
+ * Which gain: the slow-start one only below half of ssthresh
+ * (tcp_update_pacing_rate()), with the sysctls' defaults 200 and 120.
+ */
+struct lens_tv_pacing_pct {
+	u32 cwnd, ssthresh, pct;
+};
+
+static const struct lens_tv_pacing_pct lens_tv_pacing_pct[] = {
+	{ 10, 0x7fffffff, 200 },	/* initial slow start */
+	{ 49, 100, 200 },
+	{ 50, 100, 120 },		/* half of ssthresh: CA gain */
+	{ 99, 100, 120 },		/* slow start near ssthresh */
+	{ 100, 100, 120 },
+	{ 1, 2, 120 },			/* 1 < 2 / 2 is false */
+	{ 0, 2, 200 },
 };
 
 /* ------------------------------------------------------------------------ */
@@ -428,7 +449,7 @@ static inline u32 lens_tv_newreno_step(struct lens_cc *cc,
 	ack.flight_size = s->nxt - s->una;
 	ack.sacked_out = s->sacked_out;
 	if (s->enter)
-		lens_cc_enter_recovery(cc, p, 10, &ack, d);
+		lens_cc_enter_recovery(cc, p, 10, ack.snd_nxt, &ack, d);
 	else
 		lens_cc_on_ack(cc, p, &ack, d);
 	return lens_cc_linux_cwnd(cc, ack.flight_size, ack.sacked_out);
@@ -652,7 +673,7 @@ static inline void lens_tv_prr_run(const struct lens_tv_prr_ex *ex, u32 base,
 		if (ex->force_safe || (ack.acked && !enter))
 			ack.flags |= LENS_ACK_SAFE;
 		if (enter)
-			lens_cc_enter_recovery(cc, &p, ex->window, &ack, &d);
+			lens_cc_enter_recovery(cc, &p, ex->window, ack.snd_nxt, &ack, &d);
 		else
 			lens_cc_on_ack(cc, &p, &ack, &d);
 
