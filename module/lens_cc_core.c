@@ -73,6 +73,10 @@
 #define LENS_F_RTO_SS		0x02	/* slow start after an RTO: L = 1 */
 #define LENS_F_PRR		0x04	/* this recovery episode runs PRR */
 #define LENS_F_UNDO		0x08	/* prior_cwnd/prior_ssthresh are valid */
+#define LENS_F_UNDO_HSPP	0x10	/* ... and the reduction cut short the
+					 * initial slow start: undo resumes it,
+					 * HyStart++ included
+					 */
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                             */
@@ -813,6 +817,8 @@ u32 lens_loss_ssthresh(u32 flight_size)
  */
 static void lens_begin_reduction(struct lens_cc *cc, struct lens_decision *d)
 {
+	bool hspp = lens_hspp_tracking(cc);
+
 	if (lens_in_slow_start(cc))
 		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
 	if (lens_reducing(cc))
@@ -820,6 +826,10 @@ static void lens_begin_reduction(struct lens_cc *cc, struct lens_decision *d)
 	cc->prior_cwnd = cc->cwnd;
 	cc->prior_ssthresh = cc->ssthresh;
 	cc->flags |= LENS_F_UNDO;
+	if (hspp)
+		cc->flags |= LENS_F_UNDO_HSPP;
+	else
+		cc->flags &= ~LENS_F_UNDO_HSPP;
 }
 
 /**
@@ -1106,7 +1116,11 @@ void lens_cc_app_limited(struct lens_cc *cc, u32 used, u32 init_cwnd,
  * Restores the window and threshold recorded when the episode began:
  * ssthresh = max(ssthresh, prior), cwnd = max(cwnd, prior), where cwnd is
  * the deflated window in NewReno recovery. Keeping the larger of the two,
- * like tcp_reno_undo_cwnd(), keeps growth earned since the cut. The record
+ * like tcp_reno_undo_cwnd(), keeps growth earned since the cut. A cut that
+ * ended the initial slow start gives it back with HyStart++ watching
+ * rounds again (in SS: a CSS is not resumed), so that the slow start that
+ * follows still has its exit; otherwise it would run with neither
+ * HyStart++ nor a finite ssthresh until the buffer overflows. The record
  * is used once; without one (none taken, already used, or a CWR cut since)
  * nothing changes.
  *
@@ -1125,7 +1139,10 @@ u32 lens_cc_undo(struct lens_cc *cc, struct lens_decision *d)
 				  LENS_REASON_UNDO, d);
 		lens_set_cwnd(cc, max_t(u32, cwnd, cc->prior_cwnd),
 			      LENS_REASON_UNDO, d);
-		cc->flags &= ~(LENS_F_UNDO | LENS_F_PRR | LENS_F_RTO_SS);
+		if (cc->flags & LENS_F_UNDO_HSPP)
+			cc->flags &= ~LENS_F_HSPP_DONE;
+		cc->flags &= ~(LENS_F_UNDO | LENS_F_UNDO_HSPP | LENS_F_PRR |
+			       LENS_F_RTO_SS);
 		lens_resume_open_phase(cc);
 		lens_stat_inc(&cc->stats.undos);
 	}

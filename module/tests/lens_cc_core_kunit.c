@@ -323,7 +323,10 @@ static void lens_hspp_css_rounds_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f.cc.flags & LENS_F_HSPP_DONE);
 }
 
-/* A loss in CSS ends slow start; HyStart++ does not come back. */
+/*
+ * A loss in CSS ends slow start. Proved spurious and undone, slow start
+ * resumes, and HyStart++ with it: an RTT rise moves it to CSS again.
+ */
 static void lens_hspp_loss_ends_test(struct kunit *test)
 {
 	struct lens_tv_flow f;
@@ -336,16 +339,17 @@ static void lens_hspp_loss_ends_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
 	KUNIT_EXPECT_EQ(test, d.phase_in, LENS_PHASE_CSS);
 	KUNIT_EXPECT_EQ(test, d.phase_out, LENS_PHASE_RECOVERY);
-	/* Undone, the connection slow-starts again but without HyStart++. */
+	/* Undone, the connection slow-starts again, HyStart++ watching. */
 	lens_cc_undo(&f.cc, &d);
 	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
 	lens_cc_rtt_sample(&f.cc, 500000);
-	KUNIT_EXPECT_EQ(test, f.cc.pending_samples, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.pending_samples, 1);
 	f.ss_exits = 0;
 	lens_tv_flow_round(&f, 500000, 8);
 	lens_tv_flow_round(&f, 900000, 8);
-	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
-	KUNIT_EXPECT_EQ(test, f.ss_exits, 0U);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_EQ(test, f.ss_exits,
+			LENS_TV_BIT(LENS_SS_EXIT_HYSTART_DELAY));
 }
 
 /* With hystart=0 slow start ignores the RTT. */
@@ -1054,6 +1058,41 @@ static void lens_recovery_without_ack_test(struct kunit *test)
 }
 
 /*
+ * A spurious cut of the initial slow start, undone, gives HyStart++ back:
+ * slow start resumes below the restored (infinite) ssthresh and watches
+ * rounds again. A cut of congestion avoidance does not.
+ */
+static void lens_undo_resumes_hystart_test(struct kunit *test)
+{
+	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+
+	lens_params_default(&p);
+	lens_cc_init(&cc, &p, 20, 0);
+	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	KUNIT_EXPECT_FALSE(test, lens_hspp_tracking(&cc));
+	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
+	lens_cc_undo(&cc, &d);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, LENS_INFINITE_SSTHRESH);
+	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
+	/* the same after a spurious RTO */
+	lens_cc_init(&cc, &p, 20, 0);
+	lens_cc_on_rto(&cc, 20, 20000, &d);
+	lens_cc_undo(&cc, &d);
+	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
+	/* congestion avoidance stays congestion avoidance */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	lens_cc_undo(&cc, &d);
+	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_FALSE(test, lens_hspp_tracking(&cc));
+}
+
+/*
  * A change of phase that moves neither cwnd nor ssthresh still has a
  * reason (the glue traces every change of phase): here a full ACK that
  * finds PRR's window at ssthresh already.
@@ -1223,6 +1262,7 @@ static struct kunit_case lens_signal_cases[] = {
 	KUNIT_CASE(lens_restart_after_idle_test),
 	KUNIT_CASE(lens_app_limited_test),
 	KUNIT_CASE(lens_phase_only_reason_test),
+	KUNIT_CASE(lens_undo_resumes_hystart_test),
 	{}
 };
 
