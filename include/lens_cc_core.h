@@ -76,6 +76,16 @@
 #define LENS_HSPP_CSS_ROUNDS		5	/* CSS_ROUNDS */
 #define LENS_HSPP_CSS_ROUNDS_MIN	1
 #define LENS_HSPP_CSS_ROUNDS_MAX	255	/* lens_cc.css_rounds is a u8 */
+/*
+ * Multiplicative decrease beta, percent of FlightSize kept by a congestion
+ * signal: RFC 5681's 50, or up to 90. Congestion avoidance then adds
+ * alpha = 3 (1 - beta) / (1 + beta) segments per RTT (RFC 9438 4.3), the
+ * AIMD pair that matches Reno's throughput at any loss rate: 1 for 50,
+ * 0.53 for 70.
+ */
+#define LENS_BETA_DEFAULT		50
+#define LENS_BETA_MIN			50
+#define LENS_BETA_MAX			90
 /* Initial ssthresh: 0 means "arbitrarily high" (RFC 5681 3.1). */
 #define LENS_INIT_SSTHRESH_MIN		LENS_MIN_SSTHRESH
 #define LENS_INIT_SSTHRESH_MAX		LENS_INFINITE_SSTHRESH
@@ -107,6 +117,8 @@ struct lens_params {
 	u32 hspp_css_rounds;		/* CSS_ROUNDS */
 	u32 recovery;			/* enum lens_recovery_mode */
 	u32 initial_ssthresh;		/* segments; 0: infinite */
+	u32 beta;			/* multiplicative decrease, percent */
+	u32 pacing;			/* 1: ask the stack to pace (no fq needed) */
 };
 
 /*
@@ -129,6 +141,8 @@ struct lens_params {
 	.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,			\
 	.recovery = LENS_RECOVERY_PRR,					\
 	.initial_ssthresh = 0,						\
+	.beta = LENS_BETA_DEFAULT,					\
+	.pacing = 0,							\
 }
 
 /* Where the connection is. Stored in lens_cc.phase. */
@@ -284,15 +298,15 @@ void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
 		    const struct lens_ack *ack, struct lens_decision *d);
 
 /* Congestion signals and their undo. */
-u32 lens_loss_ssthresh(u32 flight_size);
+u32 lens_loss_ssthresh(u32 flight_size, u32 beta);
 void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
 			    u32 loss_flight, u32 high_seq,
 			    const struct lens_ack *ack, struct lens_decision *d);
-void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
-		    struct lens_decision *d);
-void lens_cc_on_cwr(struct lens_cc *cc, u32 loss_flight, u32 high_seq,
-		    bool ece, const struct lens_ack *ack,
-		    struct lens_decision *d);
+void lens_cc_on_rto(struct lens_cc *cc, const struct lens_params *p,
+		    u32 loss_flight, u32 snd_nxt, struct lens_decision *d);
+void lens_cc_on_cwr(struct lens_cc *cc, const struct lens_params *p,
+		    u32 loss_flight, u32 high_seq, bool ece,
+		    const struct lens_ack *ack, struct lens_decision *d);
 void lens_cc_cwr_done(struct lens_cc *cc, struct lens_decision *d);
 u32 lens_cc_undo(struct lens_cc *cc, struct lens_decision *d);
 

@@ -229,7 +229,7 @@ static void lens_resume_open_phase(struct lens_cc *cc)
 
 /**
  * lens_params_default() - the RFC-recommended parameter set
- * @p: filled with ABC L = 2, HyStart++ on with RFC 9406 constants, PRR
+ * @p: filled with ABC L = 8, HyStart++ on with RFC 9406 constants, PRR
  *     recovery and an infinite initial ssthresh
  */
 void lens_params_default(struct lens_params *p)
@@ -274,7 +274,8 @@ int lens_params_check(const struct lens_params *p)
 			   LENS_HSPP_CSS_GROWTH_DIVISOR_MAX) ||
 	    !lens_in_range(p->hspp_css_rounds, LENS_HSPP_CSS_ROUNDS_MIN,
 			   LENS_HSPP_CSS_ROUNDS_MAX) ||
-	    p->recovery >= LENS_RECOVERY_NR ||
+	    p->recovery >= LENS_RECOVERY_NR || p->pacing > 1 ||
+	    !lens_in_range(p->beta, LENS_BETA_MIN, LENS_BETA_MAX) ||
 	    (p->initial_ssthresh &&
 	     !lens_in_range(p->initial_ssthresh, LENS_INIT_SSTHRESH_MIN,
 			    LENS_INIT_SSTHRESH_MAX)))
@@ -399,15 +400,29 @@ static u32 lens_slow_start(struct lens_cc *cc, const struct lens_params *p,
 }
 
 /*
- * RFC 5681 3.1 / RFC 3465 2.1: one segment per cwnd segments acknowledged.
- * The remainder stays in cc->credit across ACKs; a stretch ACK may earn
- * several segments at once. Credit gathered at a larger window than the
- * current one is paid out gently first, as tcp_cong_avoid_ai() does.
+ * The segments acknowledged per +1 of congestion avoidance: cwnd / alpha
+ * with alpha = 3 (1 - beta) / (1 + beta), rounded up; exactly cwnd for
+ * RFC 5681's beta = 1/2.
  */
-static void lens_cong_avoid(struct lens_cc *cc, u32 acked,
-			    struct lens_decision *d)
+static u32 lens_ai_window(u32 cwnd, u32 beta)
 {
-	u32 w = max_t(u32, cc->cwnd, 1);
+	u32 den = 3 * (100 - clamp_t(u32, beta, LENS_BETA_MIN, LENS_BETA_MAX));
+	u64 w = div_u64((u64)max_t(u32, cwnd, 1) * (100 + beta) + den - 1, den);
+
+	return (u32)min_t(u64, w, U32_MAX);
+}
+
+/*
+ * RFC 5681 3.1 / RFC 3465 2.1: alpha segments per window of segments
+ * acknowledged (alpha = 1 for beta = 1/2). The remainder stays in
+ * cc->credit across ACKs; a stretch ACK may earn several segments at once.
+ * Credit gathered at a larger window than the current one is paid out
+ * gently first, as tcp_cong_avoid_ai() does.
+ */
+static void lens_cong_avoid(struct lens_cc *cc, const struct lens_params *p,
+			    u32 acked, struct lens_decision *d)
+{
+	u32 w = lens_ai_window(cc->cwnd, p->beta);
 	u64 cwnd = cc->cwnd;
 
 	if (cc->credit >= w) {
@@ -465,13 +480,13 @@ static void lens_grow(struct lens_cc *cc, const struct lens_params *p,
 			d->ss_exit = LENS_SS_EXIT_SSTHRESH;
 		cc->flags &= ~LENS_F_RTO_SS;
 		if (acked)
-			lens_cong_avoid(cc, acked, d);
+			lens_cong_avoid(cc, p, acked, d);
 		break;
 	case LENS_PHASE_CSS:
 		lens_css_grow(cc, p, acked, d);
 		break;
 	case LENS_PHASE_CA:
-		lens_cong_avoid(cc, acked, d);
+		lens_cong_avoid(cc, p, acked, d);
 		break;
 	default:
 		break;
@@ -802,13 +817,17 @@ static void lens_prr_start(struct lens_cc *cc, const struct lens_ack *ack,
  * lens_loss_ssthresh() - RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2)
  * @flight_size: segments outstanding when the loss was detected, without
  *		 the segments Limited Transmit sent (RFC 5681 3.2 step 2)
+ * @beta: percent of FlightSize kept; 50 is the RFC's 1/2 (rounded down)
  *
- * Return: the new ssthresh, in segments.
+ * Return: the new ssthresh, max(FlightSize * beta, 2), in segments.
  */
-u32 lens_loss_ssthresh(u32 flight_size)
+u32 lens_loss_ssthresh(u32 flight_size, u32 beta)
 {
-	return clamp_t(u32, flight_size / 2, LENS_MIN_SSTHRESH,
-		       LENS_INFINITE_SSTHRESH);
+	u64 keep = div_u64((u64)flight_size *
+			   clamp_t(u32, beta, LENS_BETA_MIN, LENS_BETA_MAX), 100);
+
+	return (u32)clamp_t(u64, keep, LENS_MIN_SSTHRESH,
+			    LENS_INFINITE_SSTHRESH);
 }
 
 /*
@@ -860,7 +879,7 @@ void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
 	lens_decision_begin(d, cc);
 	lens_begin_reduction(cc, d);
 	if (!from_cwr)
-		lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight),
+		lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight, p->beta),
 				  LENS_REASON_RECOVERY_ENTER, d);
 	cc->recovery_point = high_seq;
 	cc->credit = 0;
@@ -916,21 +935,22 @@ static void lens_recovery_on_ack(struct lens_cc *cc,
 /**
  * lens_cc_on_rto() - the retransmission timer expired
  * @cc: state
+ * @p: parameters (beta)
  * @loss_flight: FlightSize for RFC 5681 eq. (4)
  * @snd_nxt: SND.NXT; the episode ends when SND.UNA reaches it
  * @d: what happened
  *
- * RFC 5681 3.1: ssthresh = max(FlightSize / 2, 2) and cwnd = 1. A repeated
+ * RFC 5681 3.1: ssthresh = max(FlightSize * beta, 2) and cwnd = 1. A repeated
  * timeout of the same episode holds ssthresh; one during fast recovery or
  * CWR keeps the lower of the two thresholds. The slow start that follows
  * uses ABC's L = 1 (RFC 3465 2.3).
  */
-void lens_cc_on_rto(struct lens_cc *cc, u32 loss_flight, u32 snd_nxt,
-		    struct lens_decision *d)
+void lens_cc_on_rto(struct lens_cc *cc, const struct lens_params *p,
+		    u32 loss_flight, u32 snd_nxt, struct lens_decision *d)
 {
 	lens_decision_begin(d, cc);
 	if (cc->phase != LENS_PHASE_LOSS) {
-		u32 ssthresh = lens_loss_ssthresh(loss_flight);
+		u32 ssthresh = lens_loss_ssthresh(loss_flight, p->beta);
 
 		if (lens_reducing(cc))
 			ssthresh = min_t(u32, ssthresh, cc->ssthresh);
@@ -963,6 +983,7 @@ static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
 /**
  * lens_cc_on_cwr() - congestion without a retransmission to make
  * @cc: state
+ * @p: parameters (beta)
  * @loss_flight: FlightSize for RFC 5681 eq. (4), as for a loss
  * @high_seq: SND.NXT now (the stack's high_seq); the reduction lasts until
  *	      SND.UNA passes it, so there is at most one per window of data
@@ -979,9 +1000,9 @@ static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
  * another reduction, which already cut this window. Congestion is proven:
  * no undo past it.
  */
-void lens_cc_on_cwr(struct lens_cc *cc, u32 loss_flight, u32 high_seq,
-		    bool ece, const struct lens_ack *ack,
-		    struct lens_decision *d)
+void lens_cc_on_cwr(struct lens_cc *cc, const struct lens_params *p,
+		    u32 loss_flight, u32 high_seq, bool ece,
+		    const struct lens_ack *ack, struct lens_decision *d)
 {
 	enum lens_reason reason = ece ? LENS_REASON_ECN : LENS_REASON_CWR;
 
@@ -993,7 +1014,8 @@ void lens_cc_on_cwr(struct lens_cc *cc, u32 loss_flight, u32 high_seq,
 	}
 	if (lens_in_slow_start(cc))
 		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
-	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight), reason, d);
+	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight, p->beta), reason,
+			  d);
 	cc->recovery_point = high_seq;
 	cc->credit = 0;
 	cc->flags &= ~(LENS_F_UNDO | LENS_F_RTO_SS);

@@ -200,7 +200,7 @@ static const struct kernel_param_ops lens_param_recovery_ops = {
 module_param_cb(abc_limit, &lens_param_u32_ops,
 		LENS_PARAM_FIELD(abc_limit), 0644);
 MODULE_PARM_DESC(abc_limit,
-		 "slow-start ABC limit L in segments per ACK, 0 = none [0..8, default 2] (RFC 3465)");
+		 "slow-start ABC limit L in segments per ACK, 0 = none [0..8, default 8] (RFC 3465, RFC 9406)");
 module_param_cb(hystart, &lens_param_bool_ops, LENS_PARAM_FIELD(hystart), 0644);
 MODULE_PARM_DESC(hystart,
 		 "use HyStart++ to leave the initial slow start [default 1] (RFC 9406)");
@@ -236,6 +236,12 @@ module_param_cb(initial_ssthresh, &lens_param_u32_ops,
 		LENS_PARAM_FIELD(initial_ssthresh), 0644);
 MODULE_PARM_DESC(initial_ssthresh,
 		 "initial ssthresh in segments, 0 = infinite [0 or 2..2147483647, default 0]");
+module_param_cb(beta, &lens_param_u32_ops, LENS_PARAM_FIELD(beta), 0644);
+MODULE_PARM_DESC(beta,
+		 "multiplicative decrease in percent, with alpha = 3(1-beta)/(1+beta) [50..90, default 50] (RFC 5681, RFC 9438 4.3)");
+module_param_cb(pacing, &lens_param_bool_ops, LENS_PARAM_FIELD(pacing), 0644);
+MODULE_PARM_DESC(pacing,
+		 "pace new connections without fq (internal TCP pacing) [default 0]");
 
 /* ------------------------------------------------------------------------
  * Reporting a decision of the core: counters and the tracepoint.
@@ -393,6 +399,10 @@ static void lens_init(struct sock *sk)
 	p = lens_params_get();
 	if (p->initial_ssthresh)
 		tp->snd_ssthresh = p->initial_ssthresh;
+	/* internal pacing (tcp_needs_internal_pacing()) unless fq paces */
+	if (p->pacing)
+		cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE,
+			SK_PACING_NEEDED);
 	lens_cc_init(&ls->cc, p, tcp_snd_cwnd(tp), tp->snd_nxt);
 	rcu_read_unlock();
 	lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
@@ -427,7 +437,13 @@ static u32 lens_loss_flight(const struct tcp_sock *tp)
 /* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
 static u32 lens_ssthresh(struct sock *sk)
 {
-	return lens_loss_ssthresh(lens_loss_flight(tcp_sk(sk)));
+	u32 ssthresh;
+
+	rcu_read_lock();
+	ssthresh = lens_loss_ssthresh(lens_loss_flight(tcp_sk(sk)),
+				      lens_params_get()->beta);
+	rcu_read_unlock();
+	return ssthresh;
 }
 
 /*
@@ -515,14 +531,19 @@ static void lens_set_state(struct sock *sk, u8 new_state)
 		rcu_read_unlock();
 		break;
 	case TCP_CA_Loss:
-		lens_cc_on_rto(&ls->cc, tp->packets_out, tp->snd_nxt, &d);
+		rcu_read_lock();
+		lens_cc_on_rto(&ls->cc, lens_params_get(), tp->packets_out,
+			       tp->snd_nxt, &d);
+		rcu_read_unlock();
 		lens_count(sk, LENS_CNT_RTO);
 		break;
 	case TCP_CA_CWR:
 		ls->reduction_segs_out = tp->data_segs_out;
 		lens_fill_ack(sk, ls, NULL, &ack);
-		lens_cc_on_cwr(&ls->cc, lens_loss_flight(tp), tp->high_seq,
-			       ls->ack_ece, &ack, &d);
+		rcu_read_lock();
+		lens_cc_on_cwr(&ls->cc, lens_params_get(), lens_loss_flight(tp),
+			       tp->high_seq, ls->ack_ece, &ack, &d);
+		rcu_read_unlock();
 		if (!(d.events & LENS_EV_CWR_IGNORED))
 			lens_count(sk, ls->ack_ece ? LENS_CNT_ECN :
 				   LENS_CNT_CWR_OTHER);

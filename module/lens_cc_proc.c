@@ -87,6 +87,8 @@ static int lens_cc_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "param_hystart_css_rounds %u\n", p->hspp_css_rounds);
 	seq_printf(seq, "param_recovery %s\n", lens_recovery_mode_name(p->recovery));
 	seq_printf(seq, "param_initial_ssthresh %u\n", p->initial_ssthresh);
+	seq_printf(seq, "param_beta %u\n", p->beta);
+	seq_printf(seq, "param_pacing %u\n", p->pacing);
 	rcu_read_unlock();
 	return 0;
 }

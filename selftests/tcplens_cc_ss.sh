@@ -12,6 +12,10 @@
 # (at most 40 rounds); at least 5 are required of each flow, and every
 # conclusive sample must agree. The flows are stopped once it is done. ss leaves out an infinite ssthresh
 # (the initial slow start); cc_conns prints it as 2147483647.
+# net.ipv4.tcp_slow_start_after_idle is 0 in the sender: with it, lens (as
+# reno) cuts the app-limited flow's window after each RTO it was not used
+# and the flow's bursts grow it back, so two reads could agree on a window
+# that moved twice between them (tcplens_cc_window.sh tests that rule).
 #
 #   +-----------+      +-------------------------------+      +-------------+
 #   | tl-ss-s   |      | tl-ss-r                       |      | tl-ss-d     |
@@ -31,6 +35,7 @@ ktap_header 4
 lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
 topo3_create tl-ss-s tl-ss-r tl-ss-d || { echo "# topology"; exit "$KSFT_FAIL"; }
 topo3_path 50mbit 40ms "$(topo3_bdp_pkts 50 40)" 0% || exit "$KSFT_FAIL"
+run ip netns exec "$TOPO3_S" sysctl -qw net.ipv4.tcp_slow_start_after_idle=0
 topo3_iperf_server 5201 5202 || { echo "# iperf3 server"; exit "$KSFT_FAIL"; }
 
 # The data flows leave from fixed ports (--cport), so that neither reading

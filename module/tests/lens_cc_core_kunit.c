@@ -728,14 +728,14 @@ static void lens_ssthresh_test(struct kunit *test)
 	struct lens_params p;
 	struct lens_cc cc;
 
-	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(v->flight), v->ssthresh);
+	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(v->flight, LENS_BETA_DEFAULT), v->ssthresh);
 	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 5000);
 	lens_cc_enter_recovery(&cc, &p, v->flight, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, v->ssthresh);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, min_t(u32, v->ssthresh + 3,
 					     LENS_CWND_MAX));
 	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 5000);
-	lens_cc_on_rto(&cc, v->flight, 5000, &d);
+	lens_cc_on_rto(&cc, &p, v->flight, 5000, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, v->ssthresh);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 }
@@ -751,13 +751,13 @@ static void lens_rto_test(struct kunit *test)
 	u32 base = lens_tv_bases[1];
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, lens_tv_seq(base, 20));
-	lens_cc_on_rto(&cc, 20, lens_tv_seq(base, 20), &d);
+	lens_cc_on_rto(&cc, &p, 20, lens_tv_seq(base, 20), &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_LOSS);
 	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_RTO));
 	/* Backed-off timer, same episode: ssthresh is held. */
-	lens_cc_on_rto(&cc, 1, lens_tv_seq(base, 20), &d);
+	lens_cc_on_rto(&cc, &p, 1, lens_tv_seq(base, 20), &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.stats.rtos, 2);
 	/* L = 1: a stretch ACK of 4 adds one segment. */
@@ -793,7 +793,7 @@ static void lens_rto_during_recovery_test(struct kunit *test)
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
 	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
-	lens_cc_on_rto(&cc, 30, 20000, &d);
+	lens_cc_on_rto(&cc, &p, 30, 20000, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	lens_cc_undo(&cc, &d);
@@ -829,7 +829,7 @@ static void lens_undo_test(struct kunit *test)
 
 	/* After an RTO: from the loss window back to 20, growth kept. */
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
-	lens_cc_on_rto(&cc, 20, 20000, &d);
+	lens_cc_on_rto(&cc, &p, 20, 20000, &d);
 	cc.cwnd = 25;
 	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), 25U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 20U);
@@ -840,7 +840,7 @@ static void lens_undo_test(struct kunit *test)
 	ack.snd_una = 20000;
 	lens_cc_on_ack(&cc, &p, &ack, &d);
 	ack.pipe = 10;
-	lens_cc_on_cwr(&cc, 10, 30000, true, &ack, &d);
+	lens_cc_on_cwr(&cc, &p, 10, 30000, true, &ack, &d);
 	held = cc.cwnd;
 	KUNIT_EXPECT_EQ(test, lens_cc_undo(&cc, &d), held);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
@@ -878,7 +878,7 @@ static void lens_ecn_once_per_window_test(struct kunit *test)
 
 		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, lens_tv_seq(base, 20));
 		ack = lens_test_signal(base, lens_tv_seq(base, 20), 20);
-		lens_cc_on_cwr(&cc, 20, lens_tv_seq(base, 20), true, &ack, &d);
+		lens_cc_on_cwr(&cc, &p, 20, lens_tv_seq(base, 20), true, &ack, &d);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 		KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CWR);
@@ -894,7 +894,7 @@ static void lens_ecn_once_per_window_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cc.cwnd, 19U);
 		KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_CWR_ACK);
 		/* Within the window: ignored. */
-		lens_cc_on_cwr(&cc, 19, lens_tv_seq(base, 30), true, &ack, &d);
+		lens_cc_on_cwr(&cc, &p, 19, lens_tv_seq(base, 30), true, &ack, &d);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, 19U);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 		KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
@@ -920,7 +920,7 @@ static void lens_ecn_once_per_window_test(struct kunit *test)
 		/* The next echo cuts again, from the FlightSize then. */
 		ack = lens_test_signal(lens_tv_seq(base, 21),
 				       lens_tv_seq(base, 31), 10);
-		lens_cc_on_cwr(&cc, 10, lens_tv_seq(base, 31), true, &ack, &d);
+		lens_cc_on_cwr(&cc, &p, 10, lens_tv_seq(base, 31), true, &ack, &d);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
 		KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 2);
 		/* The stack leaving CWR ends it too. */
@@ -945,7 +945,7 @@ static void lens_cwr_other_cause_test(struct kunit *test)
 	struct lens_cc cc;
 
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
-	lens_cc_on_cwr(&cc, 20, 20, false, &ack, &d);
+	lens_cc_on_cwr(&cc, &p, 20, 20, false, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_CWR));
@@ -954,13 +954,13 @@ static void lens_cwr_other_cause_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lens_reason_name(LENS_REASON_CWR), "cwr");
 	KUNIT_EXPECT_STREQ(test, lens_phase_name(LENS_PHASE_CWR), "cwr");
 	/* An ECN-Echo in the same window is not a second cut. */
-	lens_cc_on_cwr(&cc, 13, 30, true, &ack, &d);
+	lens_cc_on_cwr(&cc, &p, 13, 30, true, &ack, &d);
 	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
 	/* A TLP-repaired loss: the stack enters CWR and leaves it at once. */
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
-	lens_cc_on_cwr(&cc, 20, 20, false, &ack, &d);
+	lens_cc_on_cwr(&cc, &p, 20, 20, false, &ack, &d);
 	lens_cc_cwr_done(&cc, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
 	KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_CWR_DONE);
@@ -982,7 +982,7 @@ static void lens_cwr_then_loss_test(struct kunit *test)
 	for (mode = 0; mode < LENS_RECOVERY_NR; mode++) {
 		lens_test_ca(&cc, &p, mode, 100);
 		lens_cc_sync(&cc, 100, 100);
-		lens_cc_on_cwr(&cc, 100, 100, true, &ack, &d);
+		lens_cc_on_cwr(&cc, &p, 100, 100, true, &ack, &d);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, 50U);
 		/* 4 delivered: CEIL(4 * 50 / 100) = 2 may go. */
 		ack.snd_una = 4;
@@ -1081,7 +1081,7 @@ static void lens_undo_resumes_hystart_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
 	/* the same after a spurious RTO */
 	lens_cc_init(&cc, &p, 20, 0);
-	lens_cc_on_rto(&cc, 20, 20000, &d);
+	lens_cc_on_rto(&cc, &p, 20, 20000, &d);
 	lens_cc_undo(&cc, &d);
 	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
 	/* congestion avoidance stays congestion avoidance */
@@ -1137,7 +1137,7 @@ static void lens_ecn_small_windows_test(struct kunit *test)
 
 		lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
 		lens_cc_sync(&cc, v[i][0], 2);
-		lens_cc_on_cwr(&cc, v[i][0], 20, true, &s, &d);
+		lens_cc_on_cwr(&cc, &p, v[i][0], 20, true, &s, &d);
 		KUNIT_EXPECT_EQ(test, cc.ssthresh, v[i][1]);
 		KUNIT_EXPECT_LE(test, cc.cwnd, v[i][0]);
 		lens_cc_cwr_done(&cc, &d);
@@ -1147,17 +1147,62 @@ static void lens_ecn_small_windows_test(struct kunit *test)
 	lens_params_default(&p);
 	lens_cc_init(&cc, &p, 10, 0);
 	ack = lens_test_signal(0, 10, 10);
-	lens_cc_on_cwr(&cc, 10, 10, true, &ack, &d);
+	lens_cc_on_cwr(&cc, &p, 10, 10, true, &ack, &d);
 	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CWR);
 	/* Fast recovery already cut this window. */
 	ack = lens_test_dupack(0, 20000, 16);
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
 	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
-	lens_cc_on_cwr(&cc, 16, 20000, true, &ack, &d);
+	lens_cc_on_cwr(&cc, &p, 16, 20000, true, &ack, &d);
 	KUNIT_EXPECT_TRUE(test, d.events & LENS_EV_CWR_IGNORED);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	KUNIT_EXPECT_EQ(test, cc.stats.ecn_reductions, 0);
+}
+
+/*
+ * beta and alpha (RFC 9438 4.3): ssthresh = max(FlightSize * beta, 2), and
+ * congestion avoidance earns alpha = 3 (1 - beta) / (1 + beta) segments per
+ * window of ACKed segments. Worked numbers: beta = 0.7 keeps 14 of 20;
+ * alpha = 0.9 / 1.7 = 0.529, so at cwnd 10 it takes 10 / 0.529 = 18.9,
+ * that is 19 ACKed segments, to earn one; beta = 0.5 takes exactly 10.
+ */
+static void lens_beta_test(struct kunit *test)
+{
+	static const u32 ss[][3] = {	/* flight, beta, ssthresh */
+		{ 20, 50, 10 }, { 20, 70, 14 }, { 20, 90, 18 }, { 3, 70, 2 },
+		{ 100, 70, 70 }, { 7, 50, 3 },
+	};
+	struct lens_ack ack = {
+		.acked = 1, .delivered = 1, .flags = LENS_ACK_CWND_LIMITED,
+	};
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc;
+	u32 i, n;
+
+	for (i = 0; i < ARRAY_SIZE(ss); i++)
+		KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(ss[i][0], ss[i][1]),
+				ss[i][2]);
+	KUNIT_EXPECT_EQ(test, lens_ai_window(10, 50), 10U);
+	KUNIT_EXPECT_EQ(test, lens_ai_window(10, 70), 19U);
+	KUNIT_EXPECT_EQ(test, lens_ai_window(1000, 70), 1889U);
+	KUNIT_EXPECT_EQ(test, lens_ai_window(0x7fffffff, 90), U32_MAX);
+	/* 19 ACKs of one segment each: cwnd 10 -> 11 on the 19th */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 0);
+	p.beta = 70;
+	lens_cc_sync(&cc, 10, 10);
+	for (n = 1; n <= 19; n++) {
+		ack.snd_una = n * LENS_TV_MSS;
+		lens_cc_on_ack(&cc, &p, &ack, &d);
+		KUNIT_EXPECT_EQ(test, cc.cwnd, n < 19 ? 10U : 11U);
+	}
+	/* a loss keeps 70% of FlightSize */
+	ack = lens_test_dupack(19 * LENS_TV_MSS, 39 * LENS_TV_MSS, 16);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 14U);
+	lens_cc_on_rto(&cc, &p, 30, 40 * LENS_TV_MSS, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 14U);	/* min of the two */
 }
 
 /*
@@ -1259,6 +1304,7 @@ static struct kunit_case lens_signal_cases[] = {
 	KUNIT_CASE(lens_cwr_other_cause_test),
 	KUNIT_CASE(lens_cwr_then_loss_test),
 	KUNIT_CASE(lens_recovery_without_ack_test),
+	KUNIT_CASE(lens_beta_test),
 	KUNIT_CASE(lens_restart_after_idle_test),
 	KUNIT_CASE(lens_app_limited_test),
 	KUNIT_CASE(lens_phase_only_reason_test),
@@ -1298,6 +1344,8 @@ static void lens_params_default_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.hspp_css_growth_divisor, 4U);
 	KUNIT_EXPECT_EQ(test, p.hspp_css_rounds, 5U);
 	KUNIT_EXPECT_EQ(test, p.initial_ssthresh, 0U);
+	KUNIT_EXPECT_EQ(test, p.beta, 50U);
+	KUNIT_EXPECT_EQ(test, p.pacing, 0U);
 }
 
 static void lens_tv_param_desc(const struct lens_tv_param *v, char *desc)

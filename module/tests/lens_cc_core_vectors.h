@@ -138,7 +138,7 @@ static inline void lens_tv_grow_run(const struct lens_tv_grow *v, u32 base,
 	p.initial_ssthresh = v->ssthresh == LENS_TV_INF ? 0 : v->ssthresh;
 	lens_cc_init(cc, &p, v->cwnd, lens_tv_seq(base, 0));
 	if (v->rto) {
-		lens_cc_on_rto(cc, 2 * v->ssthresh, lens_tv_seq(base, 100), d);
+		lens_cc_on_rto(cc, &p, 2 * v->ssthresh, lens_tv_seq(base, 100), d);
 		lens_cc_sync(cc, v->cwnd, v->ssthresh);
 	}
 	cc->credit = v->credit;
@@ -165,6 +165,13 @@ struct lens_tv_param {
 	{ #f "=" #v, offsetof(struct lens_params, f), v, r }
 
 static const struct lens_tv_param lens_tv_params[] = {
+	LENS_TV_PARAM(beta, 49, -EINVAL),
+	LENS_TV_PARAM(beta, 50, 0),
+	LENS_TV_PARAM(beta, 70, 0),
+	LENS_TV_PARAM(beta, 90, 0),
+	LENS_TV_PARAM(beta, 91, -EINVAL),
+	LENS_TV_PARAM(pacing, 1, 0),
+	LENS_TV_PARAM(pacing, 2, -EINVAL),
 	LENS_TV_PARAM(abc_limit, 0, 0),
 	LENS_TV_PARAM(abc_limit, 8, 0),
 	LENS_TV_PARAM(abc_limit, 9, -EINVAL),
