@@ -649,16 +649,18 @@ static void lens_newreno_inflate(struct lens_cc *cc, const struct lens_ack *ack,
 
 /*
  * RFC 6582 3.2 step 5, partial ACK: deflate by the segments newly
- * cumulatively acknowledged, add one back since at least one was, and
- * inflate for segments this ACK newly SACKed. Recovery continues.
+ * cumulatively acknowledged, add one SMSS back if at least one SMSS was,
+ * and inflate for segments this ACK newly SACKed. Recovery continues.
  */
 static void lens_newreno_partial_ack(struct lens_cc *cc,
 				     const struct lens_ack *ack,
 				     struct lens_decision *d)
 {
 	u64 cwnd = cc->cwnd > ack->acked ? cc->cwnd - ack->acked : 0;
+	u32 back = (ack->flags & LENS_ACK_SUB_SMSS) ? 0 : 1;
 
-	lens_set_cwnd(cc, cwnd + 1 + ack->sacked, LENS_REASON_PARTIAL_ACK, d);
+	lens_set_cwnd(cc, cwnd + back + ack->sacked, LENS_REASON_PARTIAL_ACK,
+		      d);
 }
 
 /**

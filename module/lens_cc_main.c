@@ -44,7 +44,10 @@
  * Pacing. With cong_control the stack does not update sk_pacing_rate, so
  * lens sets it as tcp_update_pacing_rate() would: tcp_pacing_ss_ratio
  * (200%) of max(cwnd, inflight)/srtt below half of ssthresh,
- * tcp_pacing_ca_ratio (120%) above.
+ * tcp_pacing_ca_ratio (120%) above. With the pacing parameter (default
+ * on) a new connection also asks for TCP's internal pacing, as tcp_bbr
+ * does, so that the rate applies without an fq qdisc (which, where it is
+ * installed, takes over: sch_fq marks the socket SK_PACING_FQ).
  *
  * Observability. Per-namespace counters and one line per live connection in
  * /proc/net/tcplens/{cc,cc_conns} (lens_cc_proc.c), and the tracepoint
@@ -238,10 +241,10 @@ MODULE_PARM_DESC(initial_ssthresh,
 		 "initial ssthresh in segments, 0 = infinite [0 or 2..2147483647, default 0]");
 module_param_cb(beta, &lens_param_u32_ops, LENS_PARAM_FIELD(beta), 0644);
 MODULE_PARM_DESC(beta,
-		 "multiplicative decrease in percent, with alpha = 3(1-beta)/(1+beta) [50..90, default 50] (RFC 5681, RFC 9438 4.3)");
+		 "multiplicative decrease in percent, with alpha = 3(1-beta)/(1+beta) [50..90, default 70] (RFC 9438 4.3; 50 is RFC 5681)");
 module_param_cb(pacing, &lens_param_bool_ops, LENS_PARAM_FIELD(pacing), 0644);
 MODULE_PARM_DESC(pacing,
-		 "pace new connections without fq (internal TCP pacing) [default 0]");
+		 "pace new connections without fq (internal TCP pacing) [default 1]");
 
 /* ------------------------------------------------------------------------
  * Reporting a decision of the core: counters and the tracepoint.
@@ -346,6 +349,8 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 		ack->flags |= LENS_ACK_CWND_LIMITED;
 	if (!tcp_is_sack(tp))
 		ack->flags |= LENS_ACK_NO_SACK;
+	if (una_bytes && una_bytes < mss)
+		ack->flags |= LENS_ACK_SUB_SMSS;
 }
 
 /* The pacing rate tcp_update_pacing_rate() would set (none before an RTT). */

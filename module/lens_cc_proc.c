@@ -37,6 +37,21 @@ static const char *const lens_counter_names[LENS_CNT_NR] = {
 	[LENS_CNT_APP_LIMITED] = "app_limited",
 };
 
+/* Who paces the socket: nobody, TCP itself (lens's pacing=1), or fq. */
+static const char *lens_pacing_name(u8 status)
+{
+	switch (status) {
+	case SK_PACING_NONE:
+		return "none";
+	case SK_PACING_NEEDED:
+		return "internal";
+	case SK_PACING_FQ:
+		return "fq";
+	default:
+		return "unknown";
+	}
+}
+
 /* Socket states as `ss` names them. */
 static const char *lens_sk_state_name(int state)
 {
@@ -106,6 +121,7 @@ struct lens_conn_row {
 	u8 family;			/* AF_INET or AF_INET6 */
 	u8 state;			/* sk_state */
 	u8 phase;			/* enum lens_phase */
+	u8 pacing;			/* sk_pacing_status */
 	bool in_recovery;
 	u32 cwnd, ssthresh, srtt_us, min_rtt_us, flight, recovery_point;
 	struct lens_cc_stats stats;
@@ -138,6 +154,7 @@ static void lens_conn_row_fill(struct lens_conn_row *row, struct sock *sk,
 #endif
 	row->state = READ_ONCE(sk->sk_state);
 	row->phase = READ_ONCE(cc->phase);
+	row->pacing = READ_ONCE(sk->sk_pacing_status);
 	row->in_recovery = lens_cc_in_recovery(cc);
 	row->cwnd = tcp_snd_cwnd(tp);
 	row->ssthresh = READ_ONCE(tp->snd_ssthresh);
@@ -237,7 +254,7 @@ static int lens_conns_show(struct seq_file *seq, void *v)
 	const struct lens_conn_row *row = v;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn cwr_other idle_restarts app_limited\n");
+		seq_puts(seq, "local remote state phase cwnd ssthresh srtt_us min_rtt_us flight recovery_point recoveries partial_acks full_acks rtos undos ecn cwr_other idle_restarts app_limited pacing\n");
 		return 0;
 	}
 	lens_conns_show_addr(seq, row, true);
@@ -250,11 +267,12 @@ static int lens_conns_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%u ", row->recovery_point);
 	else
 		seq_puts(seq, "- ");
-	seq_printf(seq, "%u %u %u %u %u %u %u %u %u\n",
+	seq_printf(seq, "%u %u %u %u %u %u %u %u %u %s\n",
 		   row->stats.recoveries, row->stats.partial_acks,
 		   row->stats.full_acks, row->stats.rtos, row->stats.undos,
 		   row->stats.ecn_reductions, row->stats.cwr_reductions,
-		   row->stats.idle_restarts, row->stats.app_limited);
+		   row->stats.idle_restarts, row->stats.app_limited,
+		   lens_pacing_name(row->pacing));
 	return 0;
 }
 

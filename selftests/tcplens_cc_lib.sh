@@ -89,8 +89,8 @@ lens_trace_remove() {
 }
 
 # lens_trace_events [REASON]: the recorded events as "reason phase
-# cwnd_old cwnd ssthresh_old ssthresh sport phase_old", optionally of one
-# reason.
+# cwnd_old cwnd ssthresh_old ssthresh sport phase_old inflight", optionally
+# of one reason.
 lens_trace_events() {
 	awk -v want="${1:-}" '
 	/ lens_cwnd: / {
@@ -103,6 +103,6 @@ lens_trace_events() {
 		split(f["cwnd"], c, "->")
 		split(f["ssthresh"], s, "->")
 		print f["reason"], f["phase"], c[1], c[2], s[1], s[2], f["sport"],
-			f["phase_old"]
+			f["phase_old"], f["inflight"]
 	}' "$LENS_TRACE/trace"
 }

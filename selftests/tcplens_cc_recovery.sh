@@ -24,7 +24,7 @@ need_root
 need_cmd ip tc iperf3 ethtool nstat modprobe
 trap 'lens_trace_remove; netns_cleanup' EXIT
 
-ktap_header 12
+ktap_header 13
 lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
 topo3_create tl-rec-s tl-rec-r tl-rec-d || { echo "# topology"; exit "$KSFT_FAIL"; }
 topo3_path 50mbit 20ms "$(topo3_bdp_pkts 50 20)" 1% || exit "$KSFT_FAIL"
@@ -114,5 +114,13 @@ for mode in newreno prr; do
 	check "$mode: full ACKs counted" test "$(delta full_ack)" -ge 1
 	check "$mode: cwnd == ssthresh after every recovery (tracepoint)" \
 		full_acks_at_ssthresh
+	if [ "$mode" = prr ]; then
+		# PRR's first step: nothing delivered yet, only the fast
+		# retransmit may leave (also when the RACK reorder timer, with
+		# no ACK at all, starts recovery)
+		check "prr: every recovery begins with cwnd <= inflight + 1 (no burst)" \
+			eval 'ev=$(lens_trace_events recovery-enter | awk "\$8 != \"cwr\""); echo "# $(grep -c . <<<"$ev") recovery-enter events";
+				[ -n "$ev" ] && awk "\$4 > \$9 + 1 { print \"#   burst: \" \$0; bad = 1 } END { exit bad }" <<<"$ev"'
+	fi
 done
 ktap_finish

@@ -14,7 +14,8 @@
 #    sees it cut towards what it used ("app-limited", app_limited);
 #  - the pacing rate from the handshake's RTT on: a fresh connection, before
 #    any data, paces at tcp_pacing_ss_ratio (200%) of IW * MSS / srtt, and
-#    follows the sysctl.
+#    follows the sysctl; with pacing=1 it asks for TCP's internal pacing
+#    (cc_conns: pacing internal), with pacing=0 it does not (none).
 # A python client in S drives each connection (bulk, drain, pause, trickle)
 # against a python sink in D; flows are told apart by their source port.
 #
@@ -37,7 +38,7 @@ at_exit() {
 }
 trap at_exit EXIT
 
-ktap_header 12
+ktap_header 14
 lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
 topo3_create tl-win-s tl-win-r tl-win-d || { echo "# topology"; exit "$KSFT_FAIL"; }
 topo3_path 20mbit 10ms $((2 * $(topo3_bdp_pkts 20 10))) 0% || exit "$KSFT_FAIL"
@@ -66,7 +67,8 @@ wait_for 10 eval "ip netns exec $TOPO3_D ss -Htln 'sport = :5301' | grep -q ." |
 # client PORT MODE [ARG]: one lens connection from source port PORT.
 # Prints key=value pairs (TCP_INFO's cwnd, ssthresh, rto, rtt, mss, pacing
 # rate at the points MODE defines):
-#   fresh            connect, read: pacing_rate rtt_us mss cwnd
+#   fresh            connect, read: pacing_rate rtt_us mss cwnd, and
+#                    cc_conns's pacing column for the connection
 #   idle SECONDS     3 MB, drain, read cwnd1/ssthresh1, sleep, send 1 byte,
 #                    read cwnd2/ssthresh2
 #   trickle SECONDS  3 MB, drain, read cwnd1, then 2 KB every 20 ms,
@@ -101,8 +103,12 @@ s.bind(("", port))
 s.connect((dst, 5301))
 i = info(s)
 if mode == "fresh":
-    print("pacing_rate=%d rtt_us=%d mss=%d cwnd=%d" %
-          (i["pacing"], i["rtt"], i["mss"], i["cwnd"]))
+    rows = [l.split() for l in open("/proc/net/tcplens/cc_conns")]
+    col = rows[0].index("pacing")
+    mine = [r[col] for r in rows[1:] if r[0].endswith(":%d" % port)]
+    print("pacing_rate=%d rtt_us=%d mss=%d cwnd=%d paced_by=%s" %
+          (i["pacing"], i["rtt"], i["mss"], i["cwnd"],
+           mine[0] if mine else "missing"))
     sys.exit(0)
 s.sendall(b"x" * (3 << 20))
 drain(s)
@@ -186,21 +192,29 @@ pacing_ok() {
 			printf "#   rate %d B/s, want %.0f\n", r, want
 			exit !(r > 0.95 * want && r < 1.05 * want) }'
 }
+lens_param pacing 0
 out=$(client 40024 fresh) || { echo "# $out"; exit "$KSFT_FAIL"; }
 echo "# a fresh connection: $out"
 check "a fresh connection paces before its first ACK: 200% of IW * MSS / srtt" \
 	pacing_ok "$out" 200
+check "... and, with pacing=0, asks for no pacing of its own (cc_conns: none)" \
+	test "$(field paced_by "$out")" = none
 run ip netns exec "$TOPO3_S" sysctl -qw net.ipv4.tcp_pacing_ss_ratio=300
 out=$(client 40025 fresh) || { echo "# $out"; exit "$KSFT_FAIL"; }
 echo "# tcp_pacing_ss_ratio=300: $out"
 check "... and follows net.ipv4.tcp_pacing_ss_ratio (300%)" pacing_ok "$out" 300
 run ip netns exec "$TOPO3_S" sysctl -qw net.ipv4.tcp_pacing_ss_ratio=200
-# counted_out: all five connections closed, each counted in and out once
+lens_param pacing 1
+out=$(client 40026 fresh) || { echo "# $out"; exit "$KSFT_FAIL"; }
+echo "# pacing=1: $out"
+check "pacing=1: a new connection asks for TCP's internal pacing (cc_conns: internal)" \
+	test "$(field paced_by "$out")" = internal
+# counted_out: all six connections closed, each counted in and out once
 counted_out() {
-	[ "$(lens_cc "$TOPO3_S" conn_init)" = 5 ] &&
-		[ "$(lens_cc "$TOPO3_S" conn_release)" = 5 ]
+	[ "$(lens_cc "$TOPO3_S" conn_init)" = 6 ] &&
+		[ "$(lens_cc "$TOPO3_S" conn_release)" = 6 ]
 }
-check "the five connections were counted in (conn_init) and out (conn_release)" \
+check "the six connections were counted in (conn_init) and out (conn_release)" \
 	wait_for 10 counted_out
 echo "# conn_init $(lens_cc "$TOPO3_S" conn_init), conn_release $(lens_cc "$TOPO3_S" conn_release)"
 lens_trace_remove

@@ -18,7 +18,7 @@
 static void lens_test_ca(struct lens_cc *cc, struct lens_params *p,
 			 u32 recovery, u32 snd_nxt)
 {
-	lens_params_default(p);
+	lens_tv_params_rfc(p);
 	p->recovery = recovery;
 	p->initial_ssthresh = 20;
 	lens_cc_init(cc, p, 20, snd_nxt);
@@ -134,7 +134,7 @@ static void lens_test_flow(struct lens_tv_flow *f, u32 base)
 {
 	struct lens_params p;
 
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	lens_tv_flow_init(f, &p, 10, base);
 }
 
@@ -358,7 +358,7 @@ static void lens_hspp_disabled_test(struct kunit *test)
 	struct lens_tv_flow f;
 	struct lens_params p;
 
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	p.hystart = 0;
 	lens_tv_flow_init(&f, &p, 10, 1);
 	lens_tv_flow_round(&f, 100000, 8);
@@ -465,6 +465,14 @@ static void lens_newreno_partial_ack_sack_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 9U);
 	KUNIT_EXPECT_EQ(test, cc.stats.partial_acks, 2);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_RECOVERY);
+	/* RFC 6582: less than one SMSS acked adds nothing back: 9 - 1 + 0 */
+	ack.acked = 1;
+	ack.snd_una = 8500;
+	ack.flags |= LENS_ACK_SUB_SMSS;
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 8U);
+	KUNIT_EXPECT_EQ(test, cc.stats.partial_acks, 3);
+	ack.flags &= ~LENS_ACK_SUB_SMSS;
 	/* A full ACK beyond the recovery point ends recovery too. */
 	ack.snd_una = 30000;
 	ack.acked = 14;
@@ -728,7 +736,7 @@ static void lens_ssthresh_test(struct kunit *test)
 	struct lens_params p;
 	struct lens_cc cc;
 
-	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(v->flight, LENS_BETA_DEFAULT), v->ssthresh);
+	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(v->flight, LENS_BETA_MIN), v->ssthresh);
 	lens_test_ca(&cc, &p, LENS_RECOVERY_NEWRENO, 5000);
 	lens_cc_enter_recovery(&cc, &p, v->flight, ack.snd_nxt, &ack, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, v->ssthresh);
@@ -1069,7 +1077,7 @@ static void lens_undo_resumes_hystart_test(struct kunit *test)
 	struct lens_params p;
 	struct lens_cc cc;
 
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	lens_cc_init(&cc, &p, 20, 0);
 	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
 	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
@@ -1144,7 +1152,7 @@ static void lens_ecn_small_windows_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cc.cwnd, v[i][2]);
 	}
 	/* In slow start it ends slow start. */
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	lens_cc_init(&cc, &p, 10, 0);
 	ack = lens_test_signal(0, 10, 10);
 	lens_cc_on_cwr(&cc, &p, 10, 10, true, &ack, &d);
@@ -1238,7 +1246,7 @@ static void lens_restart_after_idle_test(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, d.reason, LENS_REASON_IDLE);
 	}
 	/* The initial slow start: HyStart++ is over, slow start goes on. */
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	lens_cc_init(&cc, &p, 40, 0);
 	lens_cc_restart_after_idle(&cc, 1, 10, &d);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
@@ -1344,8 +1352,8 @@ static void lens_params_default_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.hspp_css_growth_divisor, 4U);
 	KUNIT_EXPECT_EQ(test, p.hspp_css_rounds, 5U);
 	KUNIT_EXPECT_EQ(test, p.initial_ssthresh, 0U);
-	KUNIT_EXPECT_EQ(test, p.beta, 50U);
-	KUNIT_EXPECT_EQ(test, p.pacing, 0U);
+	KUNIT_EXPECT_EQ(test, p.beta, 70U);
+	KUNIT_EXPECT_EQ(test, p.pacing, 1U);
 }
 
 static void lens_tv_param_desc(const struct lens_tv_param *v, char *desc)

@@ -30,6 +30,17 @@ static inline u32 lens_tv_seq(u32 base, u32 seg)
 	return base + seg * LENS_TV_MSS;
 }
 
+/*
+ * The parameters the vectors run with: the defaults, but RFC 5681's
+ * halving (beta = 1/2, alpha = 1), in which the RFCs work their examples.
+ * lens_beta_test covers beta = 0.7.
+ */
+static inline void lens_tv_params_rfc(struct lens_params *p)
+{
+	lens_params_default(p);
+	p->beta = LENS_BETA_MIN;
+}
+
 /* ------------------------------------------------------------------------ */
 /* RFC 5681 eq. (4) at small windows                                         */
 /* ------------------------------------------------------------------------ */
@@ -132,7 +143,7 @@ static inline void lens_tv_grow_run(const struct lens_tv_grow *v, u32 base,
 	struct lens_params p;
 	struct lens_ack ack = { 0 };
 
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	p.hystart = 0;
 	p.abc_limit = v->abc;
 	p.initial_ssthresh = v->ssthresh == LENS_TV_INF ? 0 : v->ssthresh;
@@ -215,7 +226,7 @@ static const struct lens_tv_param lens_tv_params[] = {
 static inline void lens_tv_param_apply(const struct lens_tv_param *v,
 				       struct lens_params *p)
 {
-	lens_params_default(p);
+	lens_tv_params_rfc(p);
 	memcpy((u8 *)p + v->offset, &v->value, sizeof(v->value));
 }
 
@@ -434,7 +445,7 @@ static const struct lens_tv_nr_step lens_tv_newreno[] = {
 static inline void lens_tv_newreno_init(struct lens_cc *cc,
 					struct lens_params *p, u32 base)
 {
-	lens_params_default(p);
+	lens_tv_params_rfc(p);
 	p->recovery = LENS_RECOVERY_NEWRENO;
 	p->initial_ssthresh = 10;
 	lens_cc_init(cc, p, 10, lens_tv_seq(base, 10));
@@ -646,7 +657,7 @@ static inline void lens_tv_prr_run(const struct lens_tv_prr_ex *ex, u32 base,
 	struct lens_params p;
 	struct lens_decision d;
 
-	lens_params_default(&p);
+	lens_tv_params_rfc(&p);
 	p.recovery = LENS_RECOVERY_PRR;
 	p.initial_ssthresh = ex->window;
 	lens_cc_init(cc, &p, ex->window, lens_tv_seq(base, nxt));
