@@ -87,6 +87,12 @@
 #define LENS_BETA_DEFAULT		70
 #define LENS_BETA_MIN			50
 #define LENS_BETA_MAX			90
+/*
+ * beta for an ECN-Echo (RFC 8511 ABE): a CE mark says an AQM keeps the
+ * queue short, so the response may be milder than to a loss; RFC 8511
+ * recommends 0.8 for Reno-like senders. Same range as beta.
+ */
+#define LENS_BETA_ECN_DEFAULT		80
 /* Initial ssthresh: 0 means "arbitrarily high" (RFC 5681 3.1). */
 #define LENS_INIT_SSTHRESH_MIN		LENS_MIN_SSTHRESH
 #define LENS_INIT_SSTHRESH_MAX		LENS_INFINITE_SSTHRESH
@@ -119,6 +125,7 @@ struct lens_params {
 	u32 recovery;			/* enum lens_recovery_mode */
 	u32 initial_ssthresh;		/* segments; 0: infinite */
 	u32 beta;			/* multiplicative decrease, percent */
+	u32 beta_ecn;			/* ... for an ECN-Echo (RFC 8511) */
 	u32 pacing;			/* 1: ask the stack to pace (no fq needed) */
 };
 
@@ -149,6 +156,7 @@ struct lens_params {
 	.recovery = LENS_RECOVERY_PRR,					\
 	.initial_ssthresh = 0,						\
 	.beta = LENS_BETA_DEFAULT,					\
+	.beta_ecn = LENS_BETA_ECN_DEFAULT,				\
 	.pacing = 1,							\
 }
 

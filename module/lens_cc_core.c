@@ -276,6 +276,7 @@ int lens_params_check(const struct lens_params *p)
 			   LENS_HSPP_CSS_ROUNDS_MAX) ||
 	    p->recovery >= LENS_RECOVERY_NR || p->pacing > 1 ||
 	    !lens_in_range(p->beta, LENS_BETA_MIN, LENS_BETA_MAX) ||
+	    !lens_in_range(p->beta_ecn, LENS_BETA_MIN, LENS_BETA_MAX) ||
 	    (p->initial_ssthresh &&
 	     !lens_in_range(p->initial_ssthresh, LENS_INIT_SSTHRESH_MIN,
 			    LENS_INIT_SSTHRESH_MAX)))
@@ -997,10 +998,11 @@ static void lens_loss_on_ack(struct lens_cc *cc, const struct lens_params *p,
  * @d: what happened
  *
  * RFC 3168 6.1.2 reacts to ECN "as to a dropped packet": ssthresh =
- * max(FlightSize / 2, 2), and PRR (RFC 9937, which covers any reduction)
- * brings cwnd down to it over the window, never raising it. Ignored during
- * another reduction, which already cut this window. Congestion is proven:
- * no undo past it.
+ * max(FlightSize * beta, 2), with RFC 8511's milder beta_ecn for an
+ * ECN-Echo, and PRR (RFC 9937, which covers any reduction) brings cwnd
+ * down to it over the window, never raising it. Ignored during another
+ * reduction, which already cut this window. Congestion is proven: no undo
+ * past it.
  */
 void lens_cc_on_cwr(struct lens_cc *cc, const struct lens_params *p,
 		    u32 loss_flight, u32 high_seq, bool ece,
@@ -1016,8 +1018,9 @@ void lens_cc_on_cwr(struct lens_cc *cc, const struct lens_params *p,
 	}
 	if (lens_in_slow_start(cc))
 		lens_end_slow_start(cc, LENS_SS_EXIT_LOSS, d);
-	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight, p->beta), reason,
-			  d);
+	lens_set_ssthresh(cc, lens_loss_ssthresh(loss_flight,
+						 ece ? p->beta_ecn : p->beta),
+			  reason, d);
 	cc->recovery_point = high_seq;
 	cc->credit = 0;
 	cc->flags &= ~(LENS_F_UNDO | LENS_F_RTO_SS);

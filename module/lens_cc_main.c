@@ -242,6 +242,9 @@ MODULE_PARM_DESC(initial_ssthresh,
 module_param_cb(beta, &lens_param_u32_ops, LENS_PARAM_FIELD(beta), 0644);
 MODULE_PARM_DESC(beta,
 		 "multiplicative decrease in percent, with alpha = 3(1-beta)/(1+beta) [50..90, default 70] (RFC 9438 4.3; 50 is RFC 5681)");
+module_param_cb(beta_ecn, &lens_param_u32_ops, LENS_PARAM_FIELD(beta_ecn), 0644);
+MODULE_PARM_DESC(beta_ecn,
+		 "multiplicative decrease for an ECN-Echo in percent [50..90, default 80] (RFC 8511 ABE)");
 module_param_cb(pacing, &lens_param_bool_ops, LENS_PARAM_FIELD(pacing), 0644);
 MODULE_PARM_DESC(pacing,
 		 "pace new connections without fq (internal TCP pacing) [default 1]");

@@ -103,6 +103,7 @@ static int lens_cc_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "param_recovery %s\n", lens_recovery_mode_name(p->recovery));
 	seq_printf(seq, "param_initial_ssthresh %u\n", p->initial_ssthresh);
 	seq_printf(seq, "param_beta %u\n", p->beta);
+	seq_printf(seq, "param_beta_ecn %u\n", p->beta_ecn);
 	seq_printf(seq, "param_pacing %u\n", p->pacing);
 	rcu_read_unlock();
 	return 0;

@@ -9,8 +9,8 @@
 #    more than one segment; with L=0 (no limit) the receiver's delayed
 #    ACKs, each covering two segments, grow it by two;
 #  - ECN (RFC 3168): the bottleneck marks instead of dropping; each
-#    ECN-Echo cuts ssthresh to max(FlightSize * beta, 2) (at most
-#    cwnd * beta),
+#    ECN-Echo cuts ssthresh to max(FlightSize * beta_ecn, 2) (at most
+#    cwnd * beta_ecn, RFC 8511),
 #    enters the cwr phase and never raises cwnd, counted as ecn and traced
 #    with reason "ecn"; PRR then brings cwnd down ("cwr-ack");
 #  - CWR, then loss in the same window (the sender's own qdisc drops 1%
@@ -103,13 +103,13 @@ check "ECN: the flow completes over a marking bottleneck" flow 40014 2
 # entered cwr and did not raise cwnd; at least one was traced.
 ecn_cuts() {
 	local ev beta
-	ev=$(events 40014 ecn) beta=$(lens_param beta)
-	echo "# $(grep -c . <<<"$ev") ecn events; ecn +$(delta ecn); beta $beta%"
+	ev=$(events 40014 ecn) beta=$(lens_param beta_ecn)
+	echo "# $(grep -c . <<<"$ev") ecn events; ecn +$(delta ecn); beta_ecn $beta%"
 	[ -n "$ev" ] && awk -v b="$beta" '{ h = int($3 * b / 100); if (h < 2) h = 2 }
 		$6 > h || $4 > $3 || $2 != "cwr" { print "#   bad cut: " $0; bad = 1 }
 		END { exit bad }' <<<"$ev"
 }
-check "ECN: ECN-Echo counted (ecn) and traced, each ssthresh <= max(cwnd * beta, 2)" \
+check "ECN: ECN-Echo counted (ecn) and traced, each ssthresh <= max(cwnd * beta_ecn, 2)" \
 	eval 'ecn_cuts && [ "$(delta ecn)" -ge 1 ]'
 echo "# $(events 40014 cwr-ack | grep -c .) cwr-ack events"
 check "... and PRR brings cwnd down in the cwr phase (cwr-ack, never raising it past cwnd_old)" \

@@ -34,7 +34,7 @@ BAD=(
 	hystart_css_rounds=0 hystart_css_rounds=256
 	initial_ssthresh=1 initial_ssthresh=2147483648
 	initial_ssthresh=4294967296
-	beta=49 beta=91 beta=0.7 pacing=2 pacing=fast
+	beta=49 beta=91 beta=0.7 beta_ecn=49 beta_ecn=91 pacing=2 pacing=fast
 )
 # Taken at load time, all together; min before max would be refused while
 # the default max (16000) is lower than the new min: order matters.
@@ -42,7 +42,8 @@ GOOD_LOAD=(
 	recovery=newreno abc_limit=0 hystart=0 hystart_max_rtt_thresh_us=30000
 	hystart_min_rtt_thresh_us=20000 hystart_min_rtt_divisor=64
 	hystart_n_rtt_sample=255 hystart_css_growth_divisor=2
-	hystart_css_rounds=1 initial_ssthresh=2147483647 beta=90 pacing=1
+	hystart_css_rounds=1 initial_ssthresh=2147483647 beta=90 beta_ecn=50
+	pacing=0
 )
 # Taken through /sys, one by one, from the defaults.
 GOOD_SYSFS=(
@@ -51,7 +52,7 @@ GOOD_SYSFS=(
 	hystart_min_rtt_thresh_us=1 hystart_min_rtt_divisor=1
 	hystart_n_rtt_sample=1 hystart_css_growth_divisor=64
 	hystart_css_rounds=255 initial_ssthresh=2 initial_ssthresh=0
-	beta=50 beta=70 beta=90 pacing=1 pacing=0
+	beta=50 beta=70 beta=90 beta_ecn=90 beta_ecn=80 pacing=0 pacing=1
 )
 
 ktap_header $((${#BAD[@]} * 2 + ${#GOOD_SYSFS[@]} + 2))
@@ -129,7 +130,7 @@ described() {
 		echo "# $name: $desc"
 		[ -n "$desc" ] || ok=1
 	done
-	[ "$n" = 12 ] && return $ok
+	[ "$n" = 13 ] && return $ok
 }
-check "modinfo describes all 12 parameters" described
+check "modinfo describes all 13 parameters" described
 ktap_finish

@@ -1211,6 +1211,18 @@ static void lens_beta_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 14U);
 	lens_cc_on_rto(&cc, &p, 30, 40 * LENS_TV_MSS, &d);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 14U);	/* min of the two */
+	/* RFC 8511: an ECN-Echo keeps beta_ecn (80%), another CWR beta */
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
+	p.beta = 70;
+	p.beta_ecn = 80;
+	ack = lens_test_signal(0, 20, 20);
+	lens_cc_on_cwr(&cc, &p, 20, 20, true, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 16U);
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20);
+	p.beta = 70;
+	p.beta_ecn = 80;
+	lens_cc_on_cwr(&cc, &p, 20, 20, false, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 14U);
 }
 
 /*
@@ -1353,6 +1365,7 @@ static void lens_params_default_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.hspp_css_rounds, 5U);
 	KUNIT_EXPECT_EQ(test, p.initial_ssthresh, 0U);
 	KUNIT_EXPECT_EQ(test, p.beta, 70U);
+	KUNIT_EXPECT_EQ(test, p.beta_ecn, 80U);
 	KUNIT_EXPECT_EQ(test, p.pacing, 1U);
 }
 

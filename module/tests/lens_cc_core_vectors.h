@@ -32,13 +32,14 @@ static inline u32 lens_tv_seq(u32 base, u32 seg)
 
 /*
  * The parameters the vectors run with: the defaults, but RFC 5681's
- * halving (beta = 1/2, alpha = 1), in which the RFCs work their examples.
- * lens_beta_test covers beta = 0.7.
+ * halving (beta = 1/2, alpha = 1), for losses and ECN alike, in which the
+ * RFCs work their examples. lens_beta_test covers 0.7 and RFC 8511's 0.8.
  */
 static inline void lens_tv_params_rfc(struct lens_params *p)
 {
 	lens_params_default(p);
 	p->beta = LENS_BETA_MIN;
+	p->beta_ecn = LENS_BETA_MIN;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -181,6 +182,9 @@ static const struct lens_tv_param lens_tv_params[] = {
 	LENS_TV_PARAM(beta, 70, 0),
 	LENS_TV_PARAM(beta, 90, 0),
 	LENS_TV_PARAM(beta, 91, -EINVAL),
+	LENS_TV_PARAM(beta_ecn, 49, -EINVAL),
+	LENS_TV_PARAM(beta_ecn, 80, 0),
+	LENS_TV_PARAM(beta_ecn, 91, -EINVAL),
 	LENS_TV_PARAM(pacing, 1, 0),
 	LENS_TV_PARAM(pacing, 2, -EINVAL),
 	LENS_TV_PARAM(abc_limit, 0, 0),
