@@ -155,16 +155,27 @@ static const struct kernel_param_ops lens_param_u32_ops = {
 	.get = lens_param_get_u32,
 };
 
+/*
+ * A boolean, spelt out: kstrtobool() looks at the first letters only and
+ * would take "fast" for false and "yak" for true.
+ */
 static int lens_param_set_bool(const char *buf, const struct kernel_param *kp)
 {
-	bool val;
+	static const char * const words[][2] = {	/* false, true */
+		{ "0", "1" }, { "n", "y" }, { "N", "Y" }, { "no", "yes" },
+		{ "off", "on" }, { "false", "true" },
+	};
+	u32 i, val;
 
-	if (kstrtobool(buf, &val)) {
-		pr_err("%s: '%s' is not a boolean (0/1, y/n, on/off)\n",
-		       kp->name, buf);
-		return -EINVAL;
-	}
-	return lens_param_update(kp->name, lens_param_off(kp), val);
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		for (val = 0; val < 2; val++)
+			if (sysfs_streq(buf, words[i][val]))
+				return lens_param_update(kp->name,
+							 lens_param_off(kp),
+							 val);
+	pr_err("%s: '%s' is not a boolean (0/1, y/n, yes/no, on/off, true/false)\n",
+	       kp->name, buf);
+	return -EINVAL;
 }
 
 static const struct kernel_param_ops lens_param_bool_ops = {

@@ -25,7 +25,7 @@ trap 'tcplens_loaded tcp_lens && rmmod tcp_lens' EXIT
 BAD=(
 	recovery=bogus recovery=PRR recovery=
 	abc_limit=9 abc_limit=-1 abc_limit=two abc_limit=0x10 abc_limit
-	hystart=2 hystart=maybe
+	hystart=2 hystart=maybe hystart=yak hystart=off2
 	hystart_min_rtt_thresh_us=0 hystart_min_rtt_thresh_us=20000
 	hystart_max_rtt_thresh_us=1000001 hystart_max_rtt_thresh_us=3999
 	hystart_min_rtt_divisor=0 hystart_min_rtt_divisor=65
