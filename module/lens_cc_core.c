@@ -28,9 +28,10 @@
  *  - slow start adds min(acked, L) per ACK (RFC 3465 ABC; L = 1 in the slow
  *    start that follows an RTO) up to ssthresh, and hands what is left of the
  *    ACK to congestion avoidance, like tcp_slow_start();
- *  - congestion avoidance adds one segment per cwnd segments acknowledged,
- *    keeping the remainder as credit across ACKs (RFC 3465 2.1), with
- *    tcp_cong_avoid_ai()'s arithmetic;
+ *  - congestion avoidance adds alpha segments per cwnd segments
+ *    acknowledged, alpha = 3 (1 - beta) / (1 + beta) (RFC 9438 4.3; 1 for
+ *    RFC 5681's beta = 1/2), keeping the remainder as credit across ACKs
+ *    (RFC 3465 2.1), with tcp_cong_avoid_ai()'s arithmetic;
  *  - HyStart++ (RFC 9406) runs in the initial slow start only: RTT samples
  *    taken between two ACK steps are charged to the current round, and a
  *    round ends when SND.UNA passes windowEnd. An RTT rise of RttThresh over
@@ -39,8 +40,10 @@
  *    CA with ssthresh = cwnd after CSS_ROUNDS rounds.
  *
  * Reductions:
- *  - fast recovery and RTO set ssthresh = max(FlightSize / 2, 2), RFC 5681
- *    eq. (4); an RTO sets cwnd to the loss window, 1;
+ *  - fast recovery and RTO set ssthresh = max(FlightSize * beta, 2), RFC 5681
+ *    eq. (4) with beta for its 1/2 (0.7 by default, the pair of RFC 9438
+ *    4.3 that keeps Reno's throughput at the same loss rate); an RTO sets
+ *    cwnd to the loss window, 1;
  *  - in fast recovery cwnd follows either NewReno (RFC 5681 3.2, RFC 6582)
  *    or PRR (RFC 9937). NewReno's window is kept in the RFC's convention,
  *    inflated by duplicate ACKs and compared against FlightSize;
@@ -228,9 +231,10 @@ static void lens_resume_open_phase(struct lens_cc *cc)
 /* ------------------------------------------------------------------------ */
 
 /**
- * lens_params_default() - the RFC-recommended parameter set
+ * lens_params_default() - the parameters lens starts with
  * @p: filled with ABC L = 8, HyStart++ on with RFC 9406 constants, PRR
- *     recovery and an infinite initial ssthresh
+ *     recovery, an infinite initial ssthresh, beta 0.7 (ECN: 0.8) and
+ *     pacing
  */
 void lens_params_default(struct lens_params *p)
 {
@@ -817,7 +821,7 @@ static void lens_prr_start(struct lens_cc *cc, const struct lens_ack *ack,
 /* ------------------------------------------------------------------------ */
 
 /**
- * lens_loss_ssthresh() - RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2)
+ * lens_loss_ssthresh() - RFC 5681 eq. (4) with beta for its 1/2
  * @flight_size: segments outstanding when the loss was detected, without
  *		 the segments Limited Transmit sent (RFC 5681 3.2 step 2)
  * @beta: percent of FlightSize kept; 50 is the RFC's 1/2 (rounded down)
@@ -866,7 +870,7 @@ static void lens_begin_reduction(struct lens_cc *cc, struct lens_decision *d)
  *	 timer) delivered is 0
  * @d: what happened
  *
- * ssthresh = max(loss_flight / 2, 2). NewReno sets cwnd = ssthresh + 3; PRR
+ * ssthresh = max(loss_flight * beta, 2). NewReno sets cwnd = ssthresh + 3; PRR
  * initializes RecoverFS and runs its first step on @ack. Called during an
  * episode, it starts a new congestion response (RFC 9937 6.1) and keeps the
  * undo record of the first one. A loss found while CWR reduces the same

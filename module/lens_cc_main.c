@@ -17,7 +17,8 @@
  * phase. The stack still decides *when* to retransmit (dupthresh, RACK, the
  * RTO timer) and tells us through set_state(): entering TCP_CA_Recovery,
  * TCP_CA_Loss (RTO) or TCP_CA_CWR (ECN-Echo or local congestion). The
- * ssthresh() callback is the RFC 5681 equation (4) on FlightSize.
+ * ssthresh() callback is the RFC 5681 equation (4) on FlightSize, with
+ * beta (RFC 9438 4.3, 0.7 by default) in place of its 1/2.
  *
  * What cong_control makes the stack skip, and where lens does it instead:
  *  - PRR in Recovery and CWR (tcp_cwnd_reduction()): the core's PRR, fed
@@ -453,7 +454,7 @@ static u32 lens_loss_flight(const struct tcp_sock *tp)
 	return min(tp->packets_out, tcp_snd_cwnd(tp));
 }
 
-/* RFC 5681 equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+/* RFC 5681 equation (4) with beta: max(FlightSize * beta, 2 * SMSS). */
 static u32 lens_ssthresh(struct sock *sk)
 {
 	u32 ssthresh;
