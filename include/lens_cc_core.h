@@ -139,9 +139,9 @@ struct lens_params {
  * 3.24 Mbit/s, median of 3), so the smoother sending pattern does.
  * Pacing is on and beta is 0.7: unpaced, lens (like reno and cubic) sends
  * line-rate bursts that overflow shallow buffers, and a cut by half leaves
- * them idle. On the paths of BENCHMARKS.md (median of 2) the pair took a
- * 0.1 BDP buffer from 4.3 to 25.3 Mbit/s and a 0.2 BDP one from 26.8 to
- * 41.3, with no cell worse. Its fairness to reno rests on RFC 9438's
+ * them idle. On the paths of BENCHMARKS.md (median of 3) the pair took a
+ * 0.1 BDP buffer from 4.1 to 25.5 Mbit/s and a 0.2 BDP one from 30.1 to
+ * 42.5, with no cell worse. Its fairness to reno rests on RFC 9438's
  * argument until the benchmark measures it.
  */
 #define LENS_PARAMS_DEFAULT {						\
