@@ -52,13 +52,17 @@ install:
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
 
 # Removes what install put there: the three modules and, where the kernel
-# has CONFIG_KUNIT, the KUnit suites under module/tests.
+# has CONFIG_KUNIT, the KUnit suites under module/*/tests.
 EXTRA_DIR = $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)
-KUNIT_MODULES := $(basename $(notdir $(wildcard module/tests/*_kunit.c)))
+KUNIT_MODULES := $(basename $(wildcard module/*/tests/*_kunit.c))
+KUNIT_DIRS := $(sort $(dir $(KUNIT_MODULES)))
 uninstall:
 	rm -f $(foreach m,$(MODULES),$(wildcard $(EXTRA_DIR)/$(m).ko*)) \
-		$(foreach m,$(KUNIT_MODULES),$(wildcard $(EXTRA_DIR)/module/tests/$(m).ko*))
-	rmdir $(EXTRA_DIR)/module/tests $(EXTRA_DIR)/module 2>/dev/null || true
+		$(foreach m,$(KUNIT_MODULES),$(wildcard $(EXTRA_DIR)/$(m).ko*))
+	for d in $(KUNIT_DIRS:%/=%); do \
+		rmdir $(EXTRA_DIR)/$$d $(EXTRA_DIR)/$${d%/tests} 2>/dev/null || true; \
+	done
+	rmdir $(EXTRA_DIR)/module 2>/dev/null || true
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
 
 # DKMS: the sources (no tests) under /usr/src, rebuilt for each new kernel.
@@ -66,7 +70,7 @@ dkms-install:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cp -r Kbuild include module $(DKMS_SRC)/
-	rm -rf $(DKMS_SRC)/module/tests
+	rm -rf $(DKMS_SRC)/module/*/tests
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 	dkms add -m tcplens -v $(VERSION)
 	dkms build -m tcplens -v $(VERSION)

@@ -2,7 +2,7 @@
 /*
  * kunit_host_runner - runs KUnit suites of the pure cores in userspace.
  *
- * The suites are the kernel's very files (module/tests/<core>_kunit.c, which
+ * The suites are the kernel's very files (module/<module>/tests/<core>_kunit.c, which
  * include the core they test), built against kunit_shim/, which maps the
  * KUnit API onto this runner; each file registers its suites from a
  * constructor. The Makefile links one binary per component. A

@@ -139,7 +139,7 @@ static void fuzz_feed(struct fuzz_conn *c, enum tcplens_dir dir,
 		      const struct tcplens_pkt *pkt)
 {
 	struct tcplens_seq_track before = c->trk;
-	enum tcplens_state from = c->state, to;
+	enum tcplens_state from = c->state, to, want;
 	enum tcplens_event ev;
 	u16 seg;
 
@@ -148,7 +148,13 @@ static void fuzz_feed(struct fuzz_conn *c, enum tcplens_dir dir,
 
 	CHECK((unsigned int)to < TCPLENS_STATE_COUNT);
 	CHECK((unsigned int)ev < TCPLENS_EV_COUNT);
-	CHECK(to == tcplens_fsm_next(from, dir, ev));
+	/* the table's step, but for a refused reopen (tcplens_fsm.c) */
+	want = tcplens_fsm_next(from, dir, ev);
+	if (tcplens_fsm_refused_reopen(want, &c->trk, dir, pkt->flags)) {
+		CHECK(dir == TCPLENS_DIR_OUT && !(pkt->flags & TCPLENS_TCP_SYN));
+		want = TCPLENS_STATE_CLOSED;
+	}
+	CHECK(to == want);
 	CHECK(strcmp(tcplens_state_name(to), "INVALID"));
 	CHECK(!(seg & ~SEG_BITS_ALL));
 	check_track(&c->trk);

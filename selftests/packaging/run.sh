@@ -26,7 +26,7 @@ MODS="tcplens tcp_lens tcplens_observer"
 ktap_header $((2 * $# + 1))
 
 # on_disk REL: the installed module files, one per line (all of extra/:
-# the KUnit suites go to extra/module/tests).
+# the KUnit suites go to extra/module/*/tests).
 on_disk() { find "$stage/lib/modules/$1/extra" -name '*.ko*' 2>/dev/null | sort; }
 # listed REL: the modules.dep lines of ours.
 listed() { grep -E '^extra/(tcplens|tcp_lens|tcplens_observer)\.ko' "$stage/lib/modules/$1/modules.dep" 2>/dev/null; }

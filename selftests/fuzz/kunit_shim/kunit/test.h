@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace stand-in for <kunit/test.h>: the subset of KUnit the pure-core
- * suites in module/tests/ use, so that tcplens_core_host_test runs the very
+ * suites in module/<module>/tests/ use, so that tcplens_core_host_test runs the very
  * same test files on the host. Cases register themselves through
  * kunit_test_suites(); the runner (kunit_host_runner.c) runs them and
  * prints TAP. A failed expectation marks the case failed and goes on; a

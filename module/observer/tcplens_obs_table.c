@@ -18,7 +18,10 @@
  *
  * Lookups walk a chain under RCU (the hooks run under rcu_read_lock()),
  * then take the chain's lock (striped, tcplens_obs_locks[]) to update the
- * entry and re-check that it was not unhashed meanwhile (the DEAD flag).
+ * entry and re-check that it was not unhashed meanwhile (the DEAD flag);
+ * what a segment does to an entry is tcplens_obs_packet.c. An entry's key
+ * and chain link share its first cache line, so a lookup that misses
+ * touches one line per entry it passes.
  * Entries are freed with call_rcu(): plain RCU rather than
  * SLAB_TYPESAFE_BY_RCU, because the rcu_head costs nothing here (it
  * shares its bytes with the wheel node, which a dead entry no longer
@@ -58,15 +61,6 @@
 #define TCPLENS_MAX_MAX		BIT(22)
 /* Default max_total, all namespaces: 1/64 of RAM in entries. */
 #define TCPLENS_TOTAL_RAM_SHIFT	6
-
-/* A lookup key: the fields of struct tcplens_conn that identify it. */
-struct tcplens_key {
-	union tcplens_addr laddr;
-	union tcplens_addr raddr;
-	u16 lport;
-	u16 rport;
-	u8 family;
-};
 
 static struct kmem_cache *tcplens_conn_cache __read_mostly;
 static struct hlist_head *tcplens_hash __read_mostly;
@@ -115,8 +109,8 @@ u32 tcplens_obs_host_entries(void)
 	return atomic_read(&tcplens_obs_total);
 }
 
-static u32 tcplens_key_hash(const struct tcplens_obs_net *on,
-			    const struct tcplens_key *k)
+u32 tcplens_key_hash(const struct tcplens_obs_net *on,
+		     const struct tcplens_key *k)
 {
 	u32 w[10];
 
@@ -139,10 +133,8 @@ static void tcplens_key_of_conn(struct tcplens_key *k,
 	k->family = c->family;
 }
 
-/* The key of the endpoint a packet travelling @dir belongs to. */
-static void tcplens_key_of_pkt(struct tcplens_key *k,
-			       const struct tcplens_pkt *pkt,
-			       enum tcplens_dir dir)
+void tcplens_key_of_pkt(struct tcplens_key *k, const struct tcplens_pkt *pkt,
+			enum tcplens_dir dir)
 {
 	bool out = dir == TCPLENS_DIR_OUT;
 
@@ -163,10 +155,8 @@ static bool tcplens_key_match(const struct tcplens_conn *c,
 	       !memcmp(&c->raddr, &k->raddr, sizeof(k->raddr));
 }
 
-/* Under rcu_read_lock() or the bucket lock. May return a DEAD entry. */
-static struct tcplens_conn *tcplens_obs_lookup(struct tcplens_obs_net *on,
-					       const struct tcplens_key *k,
-					       u32 hash)
+struct tcplens_conn *tcplens_obs_lookup(struct tcplens_obs_net *on,
+					const struct tcplens_key *k, u32 hash)
 {
 	struct tcplens_conn *c;
 
@@ -177,12 +167,14 @@ static struct tcplens_conn *tcplens_obs_lookup(struct tcplens_obs_net *on,
 	return NULL;
 }
 
-/* The port an anomaly of this pair is attributed to, see tcplens_anomaly.c */
+/* The port an anomaly of this pair is attributed to: tcplens_anomaly.c */
 static u16 tcplens_obs_service(struct tcplens_obs_net *on, u16 lport,
 			       u16 rport, bool *remote)
 {
-	*remote = tcplens_obs_port_ephemeral(on, lport);
-	return *remote ? rport : lport;
+	u32 lo, hi;
+
+	tcplens_obs_ephemeral_range(on, &lo, &hi);
+	return tcplens_anomaly_service(lport, rport, lo, hi, remote);
 }
 
 u16 tcplens_obs_service_port(struct tcplens_obs_net *on,
@@ -191,12 +183,18 @@ u16 tcplens_obs_service_port(struct tcplens_obs_net *on,
 	return tcplens_obs_service(on, c->lport, c->rport, remote);
 }
 
+u16 tcplens_obs_key_service(struct tcplens_obs_net *on,
+			    const struct tcplens_key *k, bool *remote)
+{
+	return tcplens_obs_service(on, k->lport, k->rport, remote);
+}
+
 bool tcplens_obs_port_ephemeral(struct tcplens_obs_net *on, u16 port)
 {
 	u32 lo, hi;
 
 	tcplens_obs_ephemeral_range(on, &lo, &hi);
-	return port >= lo && port <= hi;
+	return tcplens_port_ephemeral(port, lo, hi);
 }
 
 void tcplens_obs_snapshot(struct tcplens_obs_net *on,
@@ -216,106 +214,6 @@ void tcplens_obs_snapshot(struct tcplens_obs_net *on,
 	s->state_since = c->state_since;
 	s->last_seen = c->last_seen;
 	spin_unlock_bh(lock);
-}
-
-static void tcplens_sat_inc(u16 *v)
-{
-	if (*v != U16_MAX)
-		(*v)++;
-}
-
-/* What a segment's classification adds to the entry's counters. */
-static void tcplens_obs_count(struct tcplens_conn *c,
-			      const struct tcplens_pkt *pkt,
-			      enum tcplens_dir dir, u16 seg)
-{
-	if (seg & TCPLENS_SEG_RETRANS)
-		tcplens_sat_inc(&c->retrans);
-	if (seg & TCPLENS_SEG_ZERO_WIN)
-		tcplens_sat_inc(&c->zero_win);
-	if (seg & TCPLENS_SEG_WIN_PROBE)
-		tcplens_sat_inc(&c->win_probes);
-	if (seg & TCPLENS_SEG_KEEPALIVE)
-		tcplens_sat_inc(&c->keepalives);
-	if (pkt->flags & TCPLENS_TCP_RST)
-		tcplens_sat_inc(&c->rsts);
-	if ((pkt->flags & TCPLENS_TCP_SYN) && (pkt->opts & TCPLENS_OPT_MSS))
-		c->mss[dir] = pkt->mss;
-}
-
-static void tcplens_obs_state_delta(struct tcplens_obs_net *on,
-				    enum tcplens_state from,
-				    enum tcplens_state to)
-{
-	if (from != TCPLENS_STATE_NONE)
-		this_cpu_dec(on->stats->states[from]);
-	if (to != TCPLENS_STATE_NONE)
-		this_cpu_inc(on->stats->states[to]);
-}
-
-/*
- * The state machine takes a SYN to a TIME_WAIT pair as a reopen (SYN_RECV).
- * When Linux refuses it (no listener, or an old sequence) the TIME_WAIT
- * socket answers with a bare ACK instead of a SYN+ACK, which no request
- * socket ever sends; the connecting side then resets, and that RST ends
- * the TIME_WAIT (tcp_rfc1337 = 0) but fails the observer's sequence check,
- * the tracker having started over with the SYN. Take the bare ACK as the
- * end of the pair, rather than keep a SYN_RECV that ss never shows.
- */
-static bool tcplens_obs_refused_reopen(const struct tcplens_conn *c,
-				       enum tcplens_state new,
-				       enum tcplens_dir dir,
-				       const struct tcplens_pkt *pkt)
-{
-	return new == TCPLENS_STATE_SYN_RECV && dir == TCPLENS_DIR_OUT &&
-	       !(pkt->flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_RST)) &&
-	       !(c->trk.flags[TCPLENS_DIR_OUT] & TCPLENS_TRK_SYN);
-}
-
-/*
- * One segment through an entry found in the table. Returns false if the
- * entry died meanwhile (the caller then starts a new one).
- */
-static bool tcplens_obs_update(struct tcplens_obs_net *on,
-			       struct tcplens_conn *c, u32 hash,
-			       const struct tcplens_pkt *pkt,
-			       enum tcplens_dir dir)
-{
-	spinlock_t *lock = tcplens_obs_bucket_lock(hash);
-	enum tcplens_state old, new;
-	bool resched;
-	u16 seg;
-
-	spin_lock_bh(lock);
-	if (c->flags & TCPLENS_CONN_DEAD) {
-		spin_unlock_bh(lock);
-		return false;
-	}
-	old = c->state;
-	new = tcplens_fsm_input(old, &c->trk, dir, pkt, &seg);
-	if (tcplens_obs_refused_reopen(c, new, dir, pkt))
-		new = TCPLENS_STATE_CLOSED;
-	tcplens_obs_count(c, pkt, dir, seg);
-	c->last_seen = (u32)jiffies;
-	if (new != old) {
-		c->state = new;
-		c->state_since = c->last_seen;
-		tcplens_obs_state_delta(on, old, new);
-	}
-	/*
-	 * The wheel is re-slotted lazily: a segment only moves last_seen,
-	 * and an entry whose deadline passes re-computes it. What can make
-	 * a deadline earlier or change an anomaly is re-evaluated at the
-	 * next tick: a state change, a counted entry (a segment may end its
-	 * anomaly) and a retransmitted SYN (connect_timeout).
-	 */
-	resched = new != old || READ_ONCE(c->anomaly) != TCPLENS_ANOM_NONE ||
-		  (old == TCPLENS_STATE_SYN_SENT && (seg & TCPLENS_SEG_RETRANS));
-	spin_unlock_bh(lock);
-
-	if (resched)
-		tcplens_obs_schedule_soon(on, c);
-	return true;
 }
 
 /*
@@ -372,126 +270,34 @@ static bool tcplens_obs_reserve(struct tcplens_obs_net *on)
 	return false;
 }
 
-/* A segment of an endpoint not in the table: start tracking it. */
-static void tcplens_obs_create(struct tcplens_obs_net *on,
-			       const struct tcplens_key *k, u32 hash,
-			       const struct tcplens_pkt *pkt,
-			       enum tcplens_dir dir, bool fwd)
+struct tcplens_conn *tcplens_obs_conn_alloc(struct tcplens_obs_net *on)
 {
-	spinlock_t *lock = tcplens_obs_bucket_lock(hash);
-	struct tcplens_seq_track trk = {};
-	struct tcplens_conn *c, *old;
-	enum tcplens_state state;
-	u16 seg;
+	struct tcplens_conn *c;
 
-	/* only what opens or shows a connection makes an entry: no RST */
-	state = tcplens_fsm_input(TCPLENS_STATE_NONE, &trk, dir, pkt, &seg);
-	if (state == TCPLENS_STATE_NONE)
-		return;
 	if (!tcplens_obs_reserve(on))
-		return;
+		return NULL;
 	c = kmem_cache_zalloc(tcplens_conn_cache, GFP_ATOMIC);
 	if (!c) {
 		tcplens_obs_uncharge(on);
 		this_cpu_inc(on->stats->alloc_failed);
-		return;
 	}
-	c->on = on;
-	c->laddr = k->laddr;
-	c->raddr = k->raddr;
-	c->lport = k->lport;
-	c->rport = k->rport;
-	c->family = k->family;
-	c->state = state;
-	c->flags = fwd ? TCPLENS_CONN_FWD : 0;
-	c->trk = trk;
-	c->state_since = (u32)jiffies;
-	c->last_seen = c->state_since;
-	tcplens_obs_count(c, pkt, dir, seg);
-
-	spin_lock_bh(lock);
-	old = tcplens_obs_lookup(on, k, hash);
-	if (old && !(old->flags & TCPLENS_CONN_DEAD)) {
-		/* another CPU created it first: use that one */
-		spin_unlock_bh(lock);
-		kmem_cache_free(tcplens_conn_cache, c);
-		tcplens_obs_uncharge(on);
-		tcplens_obs_update(on, old, hash, pkt, dir);
-		return;
-	}
-	hlist_add_head_rcu(&c->hnode, &tcplens_hash[hash]);
-	tcplens_obs_state_delta(on, TCPLENS_STATE_NONE, state);
-	spin_unlock_bh(lock);
-
-	this_cpu_inc(on->stats->created);
-	tcplens_obs_schedule_soon(on, c);
+	return c;
 }
 
-/* An RST counts toward its port's rate whether or not it is tracked. */
-static void tcplens_obs_rst(struct tcplens_obs_net *on,
-			    const struct tcplens_key *k)
+void tcplens_obs_conn_discard(struct tcplens_obs_net *on,
+			      struct tcplens_conn *c)
 {
-	bool remote;
-	u16 port = tcplens_obs_service(on, k->lport, k->rport, &remote);
-
-	tcplens_obs_rst_event(on, k->family, port, remote);
+	kmem_cache_free(tcplens_conn_cache, c);
+	tcplens_obs_uncharge(on);
 }
 
-/* @pkt, of the endpoint @k in direction @dir; @c is its entry, if any. */
-static void tcplens_obs_apply(struct tcplens_obs_net *on,
-			      const struct tcplens_key *k, u32 hash,
-			      struct tcplens_conn *c,
-			      const struct tcplens_pkt *pkt,
-			      enum tcplens_dir dir, bool fwd)
+void tcplens_obs_state_delta(struct tcplens_obs_net *on,
+			     enum tcplens_state from, enum tcplens_state to)
 {
-	if (pkt->flags & TCPLENS_TCP_RST)
-		tcplens_obs_rst(on, k);
-	if (c && tcplens_obs_update(on, c, hash, pkt, dir))
-		return;
-	tcplens_obs_create(on, k, hash, pkt, dir, fwd);
-}
-
-void tcplens_obs_segment(struct tcplens_obs_net *on,
-			 const struct tcplens_pkt *pkt, enum tcplens_dir dir,
-			 bool fwd)
-{
-	struct tcplens_key k;
-	u32 hash;
-
-	tcplens_key_of_pkt(&k, pkt, dir);
-	hash = tcplens_key_hash(on, &k);
-	tcplens_obs_apply(on, &k, hash, tcplens_obs_lookup(on, &k, hash), pkt,
-			  dir, fwd);
-}
-
-void tcplens_obs_forward(struct tcplens_obs_net *on,
-			 const struct tcplens_pkt *pkt)
-{
-	u8 syn = pkt->flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_ACK);
-	struct tcplens_key k[TCPLENS_DIR_COUNT];
-	u32 hash[TCPLENS_DIR_COUNT];
-	struct tcplens_conn *c;
-	enum tcplens_dir dir;
-
-	/* an entry either way: the receiver of the first SYN is "local" */
-	for (dir = TCPLENS_DIR_OUT; dir < TCPLENS_DIR_COUNT; dir++) {
-		tcplens_key_of_pkt(&k[dir], pkt, dir);
-		hash[dir] = tcplens_key_hash(on, &k[dir]);
-		c = tcplens_obs_lookup(on, &k[dir], hash[dir]);
-		if (c) {
-			tcplens_obs_apply(on, &k[dir], hash[dir], c, pkt, dir,
-					  true);
-			return;
-		}
-	}
-	if (syn == TCPLENS_TCP_SYN)
-		dir = TCPLENS_DIR_IN;		/* to the responder */
-	else if (syn == (TCPLENS_TCP_SYN | TCPLENS_TCP_ACK))
-		dir = TCPLENS_DIR_OUT;		/* from the responder */
-	else
-		dir = pkt->dport <= pkt->sport ? TCPLENS_DIR_IN :
-						 TCPLENS_DIR_OUT;
-	tcplens_obs_apply(on, &k[dir], hash[dir], NULL, pkt, dir, true);
+	if (from != TCPLENS_STATE_NONE)
+		this_cpu_dec(on->stats->states[from]);
+	if (to != TCPLENS_STATE_NONE)
+		this_cpu_inc(on->stats->states[to]);
 }
 
 static void tcplens_obs_conn_free_rcu(struct rcu_head *head)
@@ -584,6 +390,8 @@ int tcplens_obs_table_init(void)
 	u32 n = tcplens_obs_hashsize, i;
 
 	BUILD_BUG_ON(sizeof(struct tcplens_conn) > TCPLENS_CONN_MAX_SIZE);
+	BUILD_BUG_ON(offsetof(struct tcplens_conn, on) != 0);
+	BUILD_BUG_ON(offsetofend(struct tcplens_conn, hnode) > TCPLENS_KEY_LINE);
 
 	if (!n)
 		n = ((u64)totalram_pages() << PAGE_SHIFT) >>
@@ -607,7 +415,7 @@ int tcplens_obs_table_init(void)
 	/* no SLAB_HWCACHE_ALIGN: 128 bytes are two cache lines already */
 	tcplens_conn_cache = kmem_cache_create("tcplens_conn",
 					       sizeof(struct tcplens_conn), 0,
-					       0, NULL);
+					       SLAB_HWCACHE_ALIGN, NULL);
 	if (!tcplens_conn_cache) {
 		kvfree(tcplens_hash);
 		return -ENOMEM;

@@ -2,7 +2,7 @@
 /*
  * tcplens_fsm.h - the observer's TCP endpoint state machine and its
  * per-direction sequence tracker, rebuilt from packets alone (pure core).
- * See module/tcplens_fsm.c for the model.
+ * See module/observer/core/tcplens_fsm.c for the model.
  */
 #ifndef _TCPLENS_FSM_H
 #define _TCPLENS_FSM_H
@@ -114,6 +114,23 @@ u16 tcplens_track_segment(struct tcplens_seq_track *trk,
 /* Effective receive window advertised by direction @dir's sender. */
 u32 tcplens_track_window(const struct tcplens_seq_track *trk,
 			 enum tcplens_dir dir);
+
+/*
+ * True when the table's @next for a segment of @tcp_flags sent or
+ * received (@dir) is a SYN_RECV that the tracked endpoint refused: it
+ * sends an ACK or FIN without ever having sent its SYN (after the segment
+ * went through @trk). tcplens_fsm_input() then gives CLOSED.
+ */
+bool tcplens_fsm_refused_reopen(enum tcplens_state next,
+				const struct tcplens_seq_track *trk,
+				enum tcplens_dir dir, u8 tcp_flags);
+
+/*
+ * The direction of a forwarded segment @pkt that starts an entry, as seen
+ * from the endpoint taken as local: the responder, which receives the
+ * first SYN and sends the SYN+ACK; picked up mid-stream, the lower port.
+ */
+enum tcplens_dir tcplens_fsm_fwd_dir(const struct tcplens_pkt *pkt);
 
 /*
  * One segment through both: track it, then step the state machine.

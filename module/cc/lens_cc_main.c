@@ -7,7 +7,7 @@
  * Counting (RFC 3465), HyStart++ (RFC 9406), additive increase, fast
  * recovery by NewReno (RFC 5681 3.2, RFC 6582) or Proportional Rate
  * Reduction (RFC 9937), the RTO loss window, ECN reductions and undo - is
- * the pure core in lens_cc_core.c. This file is the shell around it: it
+ * the pure core in core/lens_cc_core.c. This file is the shell around it: it
  * turns the kernel's callbacks into calls of the core, copies cwnd and
  * ssthresh back into the socket, and reports every decision.
  *
@@ -53,14 +53,12 @@
  * Observability. Per-namespace counters and one line per live connection in
  * /proc/net/tcplens/{cc,cc_conns} (lens_cc_proc.c), and the tracepoint
  * tcp_lens:lens_cwnd on every change of cwnd or ssthresh (lens_cc_trace.h).
+ * The module parameters are lens_cc_params.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include <net/netns/generic.h>
 #include <net/tcp.h>
 
@@ -69,197 +67,6 @@
 
 #define CREATE_TRACE_POINTS
 #include "lens_cc_trace.h"
-
-/* ------------------------------------------------------------------------
- * Parameters: an RCU-published snapshot, replaced whole by every write so
- * that an ACK always sees one consistent set. A write is validated by the
- * core (lens_params_check()) and refused with -EINVAL when out of range.
- */
-
-static struct lens_params lens_params_boot = LENS_PARAMS_DEFAULT;
-
-static struct lens_params __rcu *lens_params_cur = RCU_INITIALIZER(&lens_params_boot);
-static DEFINE_MUTEX(lens_params_mutex);
-
-const struct lens_params *lens_params_get(void)
-{
-	return rcu_dereference(lens_params_cur);
-}
-
-/* Replace one u32 field of the parameters, at byte offset @off. */
-static int lens_param_update(const char *name, size_t off, u32 val)
-{
-	struct lens_params *old, *new;
-	int err;
-
-	mutex_lock(&lens_params_mutex);
-	old = rcu_dereference_protected(lens_params_cur,
-					lockdep_is_held(&lens_params_mutex));
-	new = kmemdup(old, sizeof(*new), GFP_KERNEL);
-	if (!new) {
-		err = -ENOMEM;
-		goto out;
-	}
-	*(u32 *)((u8 *)new + off) = val;
-	err = lens_params_check(new);
-	if (err) {
-		pr_err("%s=%u refused: out of range (see modinfo tcp_lens)\n",
-		       name, val);
-		kfree(new);
-		goto out;
-	}
-	rcu_assign_pointer(lens_params_cur, new);
-	if (old != &lens_params_boot) {
-		synchronize_rcu();
-		kfree(old);
-	}
-out:
-	mutex_unlock(&lens_params_mutex);
-	return err;
-}
-
-static u32 lens_param_read(size_t off)
-{
-	u32 val;
-
-	rcu_read_lock();
-	val = *(const u32 *)((const u8 *)lens_params_get() + off);
-	rcu_read_unlock();
-	return val;
-}
-
-static size_t lens_param_off(const struct kernel_param *kp)
-{
-	return (size_t)(uintptr_t)kp->arg;
-}
-
-static int lens_param_set_u32(const char *buf, const struct kernel_param *kp)
-{
-	u32 val;
-	int err;
-
-	err = kstrtou32(buf, 0, &val);
-	if (err) {
-		pr_err("%s: '%s' is not a number\n", kp->name, buf);
-		return -EINVAL;
-	}
-	return lens_param_update(kp->name, lens_param_off(kp), val);
-}
-
-static int lens_param_get_u32(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%u\n", lens_param_read(lens_param_off(kp)));
-}
-
-static const struct kernel_param_ops lens_param_u32_ops = {
-	.set = lens_param_set_u32,
-	.get = lens_param_get_u32,
-};
-
-/*
- * A boolean, spelt out: kstrtobool() looks at the first letters only and
- * would take "fast" for false and "yak" for true.
- */
-static int lens_param_set_bool(const char *buf, const struct kernel_param *kp)
-{
-	static const char * const words[][2] = {	/* false, true */
-		{ "0", "1" }, { "n", "y" }, { "N", "Y" }, { "no", "yes" },
-		{ "off", "on" }, { "false", "true" },
-	};
-	u32 i, val;
-
-	for (i = 0; i < ARRAY_SIZE(words); i++)
-		for (val = 0; val < 2; val++)
-			if (sysfs_streq(buf, words[i][val]))
-				return lens_param_update(kp->name,
-							 lens_param_off(kp),
-							 val);
-	pr_err("%s: '%s' is not a boolean (0/1, y/n, yes/no, on/off, true/false)\n",
-	       kp->name, buf);
-	return -EINVAL;
-}
-
-static const struct kernel_param_ops lens_param_bool_ops = {
-	.set = lens_param_set_bool,
-	.get = lens_param_get_u32,
-};
-
-static int lens_param_set_recovery(const char *buf,
-				   const struct kernel_param *kp)
-{
-	u32 mode;
-
-	for (mode = 0; mode < LENS_RECOVERY_NR; mode++)
-		if (sysfs_streq(buf, lens_recovery_mode_name(mode)))
-			return lens_param_update(kp->name, lens_param_off(kp),
-						 mode);
-	pr_err("%s: '%s' is not a recovery mode (newreno, prr)\n",
-	       kp->name, buf);
-	return -EINVAL;
-}
-
-static int lens_param_get_recovery(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n",
-			  lens_recovery_mode_name(lens_param_read(lens_param_off(kp))));
-}
-
-static const struct kernel_param_ops lens_param_recovery_ops = {
-	.set = lens_param_set_recovery,
-	.get = lens_param_get_recovery,
-};
-
-/* kernel_param.arg of each parameter: the offset of its field. */
-#define LENS_PARAM_FIELD(field) ((void *)offsetof(struct lens_params, field))
-
-module_param_cb(abc_limit, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(abc_limit), 0644);
-MODULE_PARM_DESC(abc_limit,
-		 "slow-start ABC limit L in segments per ACK, 0 = none [0..8, default 8] (RFC 3465, RFC 9406)");
-module_param_cb(hystart, &lens_param_bool_ops, LENS_PARAM_FIELD(hystart), 0644);
-MODULE_PARM_DESC(hystart,
-		 "use HyStart++ to leave the initial slow start [default 1] (RFC 9406)");
-module_param_cb(hystart_min_rtt_thresh_us, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(hspp_min_rtt_thresh_us), 0644);
-MODULE_PARM_DESC(hystart_min_rtt_thresh_us,
-		 "HyStart++ MIN_RTT_THRESH in us [1..1000000, <= max, default 4000]");
-module_param_cb(hystart_max_rtt_thresh_us, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(hspp_max_rtt_thresh_us), 0644);
-MODULE_PARM_DESC(hystart_max_rtt_thresh_us,
-		 "HyStart++ MAX_RTT_THRESH in us [1..1000000, >= min, default 16000]");
-module_param_cb(hystart_min_rtt_divisor, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(hspp_min_rtt_divisor), 0644);
-MODULE_PARM_DESC(hystart_min_rtt_divisor,
-		 "HyStart++ MIN_RTT_DIVISOR [1..64, default 8]");
-module_param_cb(hystart_n_rtt_sample, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(hspp_n_rtt_sample), 0644);
-MODULE_PARM_DESC(hystart_n_rtt_sample,
-		 "HyStart++ N_RTT_SAMPLE, RTT samples per round [1..255, default 8]");
-module_param_cb(hystart_css_growth_divisor, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(hspp_css_growth_divisor), 0644);
-MODULE_PARM_DESC(hystart_css_growth_divisor,
-		 "HyStart++ CSS_GROWTH_DIVISOR [2..64, default 4]");
-module_param_cb(hystart_css_rounds, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(hspp_css_rounds), 0644);
-MODULE_PARM_DESC(hystart_css_rounds,
-		 "HyStart++ CSS_ROUNDS [1..255, default 5]");
-module_param_cb(recovery, &lens_param_recovery_ops,
-		LENS_PARAM_FIELD(recovery), 0644);
-MODULE_PARM_DESC(recovery,
-		 "fast recovery: newreno (RFC 5681+6582) or prr (RFC 9937) [default prr]");
-module_param_cb(initial_ssthresh, &lens_param_u32_ops,
-		LENS_PARAM_FIELD(initial_ssthresh), 0644);
-MODULE_PARM_DESC(initial_ssthresh,
-		 "initial ssthresh in segments, 0 = infinite [0 or 2..2147483647, default 0]");
-module_param_cb(beta, &lens_param_u32_ops, LENS_PARAM_FIELD(beta), 0644);
-MODULE_PARM_DESC(beta,
-		 "multiplicative decrease in percent, with alpha = 3(1-beta)/(1+beta) [50..90, default 70] (RFC 9438 4.3; 50 is RFC 5681)");
-module_param_cb(beta_ecn, &lens_param_u32_ops, LENS_PARAM_FIELD(beta_ecn), 0644);
-MODULE_PARM_DESC(beta_ecn,
-		 "multiplicative decrease for an ECN-Echo in percent [50..90, default 80] (RFC 8511 ABE)");
-module_param_cb(pacing, &lens_param_bool_ops, LENS_PARAM_FIELD(pacing), 0644);
-MODULE_PARM_DESC(pacing,
-		 "pace new connections without fq (internal TCP pacing) [default 1]");
 
 /* ------------------------------------------------------------------------
  * Reporting a decision of the core: counters and the tracepoint.
@@ -340,7 +147,6 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 			  const struct rate_sample *rs, struct lens_ack *ack)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 mss = max_t(u32, tp->mss_cache, 1);
 	u32 una_bytes = 0;
 
 	if (after(tp->snd_una, ls->prior_snd_una))
@@ -348,7 +154,6 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 
 	ack->snd_una = tp->snd_una;
 	ack->snd_nxt = tp->snd_nxt;
-	ack->acked = DIV_ROUND_UP(una_bytes, mss);
 	ack->sacked = tp->sacked_out > ls->prior_sacked_out ?
 		      tp->sacked_out - ls->prior_sacked_out : 0;
 	ack->delivered = rs ? rs->acked_sacked : 0;
@@ -357,15 +162,11 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 	ack->pipe = tcp_packets_in_flight(tp);
 	ack->prr_out = tp->data_segs_out - ls->reduction_segs_out;
 	ack->flags = 0;
-	/* RFC 9937 SafeACK: SND.UNA advanced and no new loss was detected. */
-	if (una_bytes && (!rs || rs->losses <= 0))
-		ack->flags |= LENS_ACK_SAFE;
 	if (tcp_is_cwnd_limited(sk))
 		ack->flags |= LENS_ACK_CWND_LIMITED;
 	if (!tcp_is_sack(tp))
 		ack->flags |= LENS_ACK_NO_SACK;
-	if (una_bytes && una_bytes < mss)
-		ack->flags |= LENS_ACK_SUB_SMSS;
+	lens_ack_rules(ack, una_bytes, tp->mss_cache, rs ? rs->losses : 0);
 }
 
 /* The pacing rate tcp_update_pacing_rate() would set (none before an RTT). */
@@ -442,16 +243,10 @@ static void lens_release(struct sock *sk)
 		lens_count(sk, LENS_CNT_CONN_RELEASE);
 }
 
-/*
- * FlightSize for RFC 5681 equation (4), without what Limited Transmit sent
- * (RFC 5681 3.2 step 2). Linux's Limited Transmit is the Disorder state
- * sending while SACKs shrink the pipe below an unchanged cwnd, so the
- * segments out beyond cwnd are exactly those; outside Disorder
- * packets_out does not exceed cwnd and this is packets_out.
- */
+/* FlightSize for RFC 5681 equation (4): lens_flight_size(). */
 static u32 lens_loss_flight(const struct tcp_sock *tp)
 {
-	return min(tp->packets_out, tcp_snd_cwnd(tp));
+	return lens_flight_size(tp->packets_out, tcp_snd_cwnd(tp));
 }
 
 /* RFC 5681 equation (4) with beta: max(FlightSize * beta, 2 * SMSS). */
@@ -507,8 +302,7 @@ static void lens_cong_control_impl(struct sock *sk,
 	if (unlikely(!lens_sk_ready(sk)))
 		return;
 
-	if (!lens_cc_in_recovery(&ls->cc))
-		lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
+	lens_cc_sync(&ls->cc, tcp_snd_cwnd(tp), tp->snd_ssthresh);
 	lens_validate_cwnd(sk, ls);
 	lens_fill_ack(sk, ls, rs, &ack);
 	rcu_read_lock();
@@ -521,52 +315,79 @@ static void lens_cong_control_impl(struct sock *sk,
 
 TCPLENS_DEFINE_CONG_CONTROL(lens_cong_control, lens_cong_control_impl)
 
+/* Fast retransmit: recovery begins (or goes on from a CWR reduction). */
+static void lens_enter_recovery(struct sock *sk, struct lens_sock *ls,
+				struct lens_decision *d)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct lens_params *p;
+	struct lens_ack ack;
+
+	/* from CWR, the episode (and its count of sends) goes on */
+	if (ls->cc.phase != LENS_PHASE_CWR)
+		ls->reduction_segs_out = tp->data_segs_out;
+	lens_fill_ack(sk, ls, NULL, &ack);
+	rcu_read_lock();
+	p = lens_params_get();
+	lens_cc_enter_recovery(&ls->cc, p, lens_loss_flight(tp), tp->high_seq,
+			       &ack, d);
+	lens_count(sk, p->recovery == LENS_RECOVERY_NEWRENO ?
+		   LENS_CNT_RECOVERY_NEWRENO : LENS_CNT_RECOVERY_PRR);
+	rcu_read_unlock();
+}
+
+/* The retransmission timer fired. */
+static void lens_enter_loss(struct sock *sk, struct lens_sock *ls,
+			    struct lens_decision *d)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	rcu_read_lock();
+	lens_cc_on_rto(&ls->cc, lens_params_get(), tp->packets_out,
+		       tp->snd_nxt, d);
+	rcu_read_unlock();
+	lens_count(sk, LENS_CNT_RTO);
+}
+
+/* A reduction without retransmission: ECN-Echo or another cause. */
+static void lens_enter_cwr(struct sock *sk, struct lens_sock *ls,
+			   struct lens_decision *d)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct lens_ack ack;
+
+	ls->reduction_segs_out = tp->data_segs_out;
+	lens_fill_ack(sk, ls, NULL, &ack);
+	rcu_read_lock();
+	lens_cc_on_cwr(&ls->cc, lens_params_get(), lens_loss_flight(tp),
+		       tp->high_seq, ls->ack_ece, &ack, d);
+	rcu_read_unlock();
+	if (!(d->events & LENS_EV_CWR_IGNORED))
+		lens_count(sk, ls->ack_ece ? LENS_CNT_ECN : LENS_CNT_CWR_OTHER);
+}
+
 /*
  * The stack tells us about congestion by changing ca_state; set_state()
  * runs just before the change, after ssthresh() was consulted.
  */
 static void lens_set_state(struct sock *sk, u8 new_state)
 {
-	struct tcp_sock *tp = tcp_sk(sk);
 	struct lens_sock *ls = lens_sk(sk);
 	u8 old_state = inet_csk(sk)->icsk_ca_state;
 	struct lens_decision d;
-	struct lens_ack ack;
 
 	if (unlikely(!lens_sk_ready(sk)) || new_state == old_state)
 		return;
 
 	switch (new_state) {
 	case TCP_CA_Recovery:
-		/* from CWR, the episode (and its count of sends) goes on */
-		if (ls->cc.phase != LENS_PHASE_CWR)
-			ls->reduction_segs_out = tp->data_segs_out;
-		lens_fill_ack(sk, ls, NULL, &ack);
-		rcu_read_lock();
-		lens_cc_enter_recovery(&ls->cc, lens_params_get(),
-				       lens_loss_flight(tp), tp->high_seq,
-				       &ack, &d);
-		lens_count(sk, lens_params_get()->recovery == LENS_RECOVERY_NEWRENO ?
-			   LENS_CNT_RECOVERY_NEWRENO : LENS_CNT_RECOVERY_PRR);
-		rcu_read_unlock();
+		lens_enter_recovery(sk, ls, &d);
 		break;
 	case TCP_CA_Loss:
-		rcu_read_lock();
-		lens_cc_on_rto(&ls->cc, lens_params_get(), tp->packets_out,
-			       tp->snd_nxt, &d);
-		rcu_read_unlock();
-		lens_count(sk, LENS_CNT_RTO);
+		lens_enter_loss(sk, ls, &d);
 		break;
 	case TCP_CA_CWR:
-		ls->reduction_segs_out = tp->data_segs_out;
-		lens_fill_ack(sk, ls, NULL, &ack);
-		rcu_read_lock();
-		lens_cc_on_cwr(&ls->cc, lens_params_get(), lens_loss_flight(tp),
-			       tp->high_seq, ls->ack_ece, &ack, &d);
-		rcu_read_unlock();
-		if (!(d.events & LENS_EV_CWR_IGNORED))
-			lens_count(sk, ls->ack_ece ? LENS_CNT_ECN :
-				   LENS_CNT_CWR_OTHER);
+		lens_enter_cwr(sk, ls, &d);
 		break;
 	case TCP_CA_Open:
 	case TCP_CA_Disorder:
@@ -729,13 +550,9 @@ static int __init tcp_lens_register(void)
 
 static void __exit tcp_lens_unregister(void)
 {
-	struct lens_params *p;
-
 	tcp_unregister_congestion_control(&tcp_lens_ops);
 	unregister_pernet_subsys(&lens_net_ops);
-	p = rcu_dereference_protected(lens_params_cur, true);
-	if (p != &lens_params_boot)
-		kfree(p);
+	lens_params_free();
 }
 
 module_init(tcp_lens_register);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the lens congestion-control core (module/lens_cc_core.c):
+ * KUnit tests of the lens congestion-control core (module/cc/core/lens_cc_core.c):
  * ABC slow start and congestion avoidance, HyStart++ (RFC 9406), NewReno
  * (RFC 5681, RFC 6582), PRR against RFC 9937's own examples, RTO, ECN,
  * undo, parameters and helpers.
@@ -8,7 +8,7 @@
  * The core is compiled into this module; the vectors and scenario drivers
  * are shared with the host runner through lens_cc_core_vectors.h.
  */
-#include "../lens_cc_core.c"
+#include "../core/lens_cc_core.c"
 
 #include <kunit/test.h>
 
@@ -1448,7 +1448,7 @@ static void lens_names_test(struct kunit *test)
 			   "unknown");
 }
 
-/* The stack's window changes are adopted; NewReno's RFC window is kept. */
+/* The stack's window changes are adopted, except during recovery. */
 static void lens_sync_test(struct kunit *test)
 {
 	struct lens_ack ack = lens_test_dupack(0, 20000, 16);
@@ -1467,15 +1467,70 @@ static void lens_sync_test(struct kunit *test)
 	/* Slow start meeting ssthresh this way becomes CA. */
 	lens_cc_sync(&cc, 20, 20);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
-	/* In NewReno recovery only ssthresh is taken. */
+	/* In recovery the window and ssthresh are the episode's, both modes. */
 	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
-	lens_cc_sync(&cc, 7, 10);
+	lens_cc_sync(&cc, 7, 4);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 13U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
+	lens_cc_sync(&cc, 20, 20);
+	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	lens_cc_sync(&cc, cc.cwnd + 5, 4);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, lens_cc_linux_cwnd(&cc, 20, 0));
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
 	/* Nonsense from outside is clamped. */
 	lens_cc_init(&cc, &p, 0, 0);
 	lens_cc_sync(&cc, 0, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2U);
+}
+
+/*
+ * An ACK's byte advance: whole segments rounded up, SafeACK only without
+ * a new loss, the sub-SMSS flag for less than one segment; the flags the
+ * glue set are kept.
+ */
+static void lens_ack_rules_test(struct kunit *test)
+{
+	static const struct {
+		u32 bytes, mss;
+		s32 losses;
+		u32 acked, flags;
+	} v[] = {
+		{ 0, 1448, 0, 0, 0 },
+		{ 1448, 1448, 0, 1, LENS_ACK_SAFE },
+		{ 1449, 1448, 0, 2, LENS_ACK_SAFE },
+		{ 100, 1448, 0, 1, LENS_ACK_SAFE | LENS_ACK_SUB_SMSS },
+		{ 14480, 1448, 1, 10, 0 },
+		{ 14480, 1448, -1, 10, LENS_ACK_SAFE },
+		{ 500, 0, 0, 500, LENS_ACK_SAFE },
+		{ U32_MAX, 1, 0, U32_MAX, LENS_ACK_SAFE },
+	};
+	struct lens_ack ack;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		ack.acked = 77;
+		ack.flags = LENS_ACK_CWND_LIMITED | LENS_ACK_SAFE |
+			    LENS_ACK_SUB_SMSS;
+		lens_ack_rules(&ack, v[i].bytes, v[i].mss, v[i].losses);
+		KUNIT_EXPECT_EQ_MSG(test, ack.acked, v[i].acked, "row %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ack.flags,
+				    v[i].flags | LENS_ACK_CWND_LIMITED,
+				    "row %u", i);
+	}
+}
+
+/* FlightSize leaves out what Limited Transmit sent beyond cwnd. */
+static void lens_flight_size_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, lens_flight_size(20, 20), 20U);
+	KUNIT_EXPECT_EQ(test, lens_flight_size(22, 20), 20U);
+	KUNIT_EXPECT_EQ(test, lens_flight_size(5, 20), 5U);
+	KUNIT_EXPECT_EQ(test, lens_flight_size(0, 10), 0U);
+	KUNIT_EXPECT_EQ(test, lens_loss_ssthresh(lens_flight_size(22, 20), 50),
+			10U);
 }
 
 static struct kunit_case lens_api_cases[] = {
@@ -1486,6 +1541,8 @@ static struct kunit_case lens_api_cases[] = {
 	KUNIT_CASE_PARAM(lens_pacing_pct_test, lens_tv_pacing_pct_gen_params),
 	KUNIT_CASE(lens_names_test),
 	KUNIT_CASE(lens_sync_test),
+	KUNIT_CASE(lens_ack_rules_test),
+	KUNIT_CASE(lens_flight_size_test),
 	{}
 };
 

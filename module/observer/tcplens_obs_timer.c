@@ -4,9 +4,9 @@
  *
  * Every entry of a namespace sits on its timing wheel (tcplens_wheel.c,
  * wheel_slots= slots of tick_ms= each) at the next moment something may
- * happen to it without a segment: TIME_WAIT ends (2MSL, 60 s as Linux),
- * a CLOSED entry is collected, a silent entry is forgotten (gc_idle_ms,
- * gc_established_ms), or an anomaly threshold is crossed. A delayed work
+ * happen to it without a segment: its lifecycle ends it (tcplens_life.c:
+ * TIME_WAIT's 2MSL, a CLOSED entry collected, a silent one forgotten), or
+ * an anomaly threshold is crossed (tcplens_anomaly.c). A delayed work
  * advances the wheel once per tick and evaluates the entries due; it is
  * not armed while the namespace tracks nothing.
  *
@@ -34,20 +34,11 @@
 #define TCPLENS_RESCHED_SPREAD	16	/* resched_all spreads over N ticks */
 #define TCPLENS_RESCAN_GAP	HZ	/* at most one oldest rescan per second */
 
-/* Eviction classes: lower goes first; TCPLENS_EVICT_NEVER never goes. */
-#define TCPLENS_EVICT_NEVER	5
-static const u8 tcplens_evict_class[TCPLENS_STATE_COUNT] = {
-	[TCPLENS_STATE_NONE]		= 0,
-	[TCPLENS_STATE_CLOSED]		= 0,
-	[TCPLENS_STATE_TIME_WAIT]	= 1,
-	[TCPLENS_STATE_SYN_RECV]	= 2,
-	[TCPLENS_STATE_SYN_SENT]	= 3,
-	[TCPLENS_STATE_FIN_WAIT_1]	= 4,
-	[TCPLENS_STATE_FIN_WAIT_2]	= 4,
-	[TCPLENS_STATE_CLOSING]		= 4,
-	[TCPLENS_STATE_LAST_ACK]	= 4,
-	[TCPLENS_STATE_ESTABLISHED]	= TCPLENS_EVICT_NEVER,
-	[TCPLENS_STATE_CLOSE_WAIT]	= TCPLENS_EVICT_NEVER,
+/* The kill reason of each end of tcplens_life_due(). */
+static const u8 tcplens_life_kill[] = {
+	[TCPLENS_LIFE_CLOSED]		= TCPLENS_KILL_CLOSED,
+	[TCPLENS_LIFE_TIME_WAIT]	= TCPLENS_KILL_TIME_WAIT,
+	[TCPLENS_LIFE_IDLE]		= TCPLENS_KILL_IDLE,
 };
 
 static unsigned long tcplens_obs_tick_jiffies(void)
@@ -111,7 +102,7 @@ void tcplens_obs_schedule_soon(struct tcplens_obs_net *on,
 /*
  * The entry the table gives up when full: among the first
  * TCPLENS_EVICT_SAMPLE entries due on the wheel (the ones nearest their
- * end anyway), the lowest class, then the longest silent. Under tlock.
+ * end anyway), the best by tcplens_life_better_victim(). Under tlock.
  */
 struct tcplens_conn *tcplens_obs_pick_victim(struct tcplens_obs_net *on)
 {
@@ -128,14 +119,12 @@ struct tcplens_conn *tcplens_obs_pick_victim(struct tcplens_obs_net *on)
 		for (; n && seen < TCPLENS_EVICT_SAMPLE; n = n->next, seen++) {
 			struct tcplens_conn *c =
 				container_of(n, struct tcplens_conn, wnode);
-			u8 state = READ_ONCE(c->state);
-			u8 cls = state < TCPLENS_STATE_COUNT ?
-				 tcplens_evict_class[state] : 0;
+			u8 cls = tcplens_life_evict_class(READ_ONCE(c->state));
 			u32 idle = tcplens_obs_jiffies_ms(READ_ONCE(c->last_seen),
 							 now);
 
-			if (cls < best_class ||
-			    (best && cls == best_class && idle > best_idle)) {
+			if (tcplens_life_better_victim(cls, idle, best_class,
+						       best_idle)) {
 				best = c;
 				best_class = cls;
 				best_idle = idle;
@@ -154,10 +143,15 @@ static void tcplens_obs_due(struct tcplens_wheel *wheel,
 {
 	struct tcplens_conn *c = container_of(node, struct tcplens_conn, wnode);
 	struct tcplens_obs_net *on = ctx;
+	struct tcplens_life_limits lim = {
+		.idle_ms = on->tun[TCPLENS_TUN_GC_IDLE_MS],
+		.established_ms = on->tun[TCPLENS_TUN_GC_ESTABLISHED_MS],
+	};
 	struct tcplens_anomaly_conn view;
 	enum tcplens_anomaly_kind kind;
+	enum tcplens_life_end end;
 	struct tcplens_obs_snap s;
-	u32 now, gc, next;
+	u32 now, life_next, next;
 
 	tcplens_obs_snapshot(on, c, &s);
 	now = jiffies;
@@ -170,21 +164,10 @@ static void tcplens_obs_due(struct tcplens_wheel *wheel,
 	view.idle_ms = tcplens_obs_jiffies_ms(s.last_seen, now);
 	view.retrans = s.retrans;
 
-	if (s.state == TCPLENS_STATE_CLOSED || s.state == TCPLENS_STATE_NONE) {
-		tcplens_obs_kill(on, c, TCPLENS_KILL_CLOSED);
-		return;
-	}
-	if (s.state == TCPLENS_STATE_TIME_WAIT &&
-	    view.age_ms >= TCPLENS_TIME_WAIT_MS) {
-		tcplens_obs_kill(on, c, TCPLENS_KILL_TIME_WAIT);
-		return;
-	}
-	gc = s.state == TCPLENS_STATE_ESTABLISHED ||
-	     s.state == TCPLENS_STATE_CLOSE_WAIT ?
-	     on->tun[TCPLENS_TUN_GC_ESTABLISHED_MS] :
-	     on->tun[TCPLENS_TUN_GC_IDLE_MS];
-	if (view.idle_ms >= gc) {
-		tcplens_obs_kill(on, c, TCPLENS_KILL_IDLE);
+	end = tcplens_life_due(&lim, s.state, view.age_ms, view.idle_ms,
+			       &life_next);
+	if (end != TCPLENS_LIFE_KEEP) {
+		tcplens_obs_kill(on, c, tcplens_life_kill[end]);
 		return;
 	}
 
@@ -192,9 +175,7 @@ static void tcplens_obs_due(struct tcplens_wheel *wheel,
 	tcplens_obs_anom_account(on, c, kind,
 				 kind == TCPLENS_ANOM_HALF_OPEN ?
 				 s.last_seen : s.state_since);
-	next = min_t(u32, next, gc - view.idle_ms);
-	if (s.state == TCPLENS_STATE_TIME_WAIT)
-		next = min_t(u32, next, TCPLENS_TIME_WAIT_MS - view.age_ms);
+	next = min(next, life_next);
 	tcplens_wheel_schedule(wheel, node, tcplens_obs_ms_to_ticks(next));
 }
 

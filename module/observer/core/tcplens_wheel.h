@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcplens_wheel.h - hashed timing wheel with round counts (pure core).
- * See module/tcplens_wheel.c for the model.
+ * See module/observer/core/tcplens_wheel.c for the model.
  */
 #ifndef _TCPLENS_WHEEL_H
 #define _TCPLENS_WHEEL_H

@@ -187,6 +187,18 @@ bool tcplens_anomaly_by_remote(enum tcplens_anomaly_kind kind)
 	       kind == TCPLENS_ANOM_CONNECT_TIMEOUT;
 }
 
+bool tcplens_port_ephemeral(u16 port, u32 lo, u32 hi)
+{
+	return port >= lo && port <= hi;
+}
+
+u16 tcplens_anomaly_service(u16 lport, u16 rport, u32 eph_lo, u32 eph_hi,
+			    bool *remote)
+{
+	*remote = tcplens_port_ephemeral(lport, eph_lo, eph_hi);
+	return *remote ? rport : lport;
+}
+
 unsigned int tcplens_age_bucket(u32 age_ms)
 {
 	u32 secs = age_ms / MS_PER_SEC;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the observer's anomaly rules (module/tcplens_anomaly.c):
+ * KUnit tests of the observer's anomaly rules (module/observer/core/tcplens_anomaly.c):
  * the parameter table and its ranges, classification of every state at,
  * just before and after each threshold with the deadline returned, the
  * raise rule of each kind at its boundary, attribution and the age
  * histogram buckets.
  */
-#include "../tcplens_anomaly.c"
+#include "../core/tcplens_anomaly.c"
 
 #include <kunit/test.h>
 
@@ -238,6 +238,32 @@ static void anomaly_attribution(struct kunit *test)
 				k == TCPLENS_ANOM_CONNECT_TIMEOUT);
 }
 
+/* The service port: ours, unless ours is ephemeral (we are the client). */
+static void anomaly_service_port(struct kunit *test)
+{
+	bool remote = true;
+
+	KUNIT_EXPECT_EQ(test, tcplens_anomaly_service(80, 40000, 32768, 60999,
+						      &remote), 80);
+	KUNIT_EXPECT_FALSE(test, remote);
+	KUNIT_EXPECT_EQ(test, tcplens_anomaly_service(40000, 443, 32768, 60999,
+						      &remote), 443);
+	KUNIT_EXPECT_TRUE(test, remote);
+	/* both ends of the range are ephemeral, one past either is not */
+	KUNIT_EXPECT_EQ(test, tcplens_anomaly_service(32768, 5432, 32768, 60999,
+						      &remote), 5432);
+	KUNIT_EXPECT_EQ(test, tcplens_anomaly_service(60999, 5432, 32768, 60999,
+						      &remote), 5432);
+	KUNIT_EXPECT_EQ(test, tcplens_anomaly_service(32767, 5432, 32768, 60999,
+						      &remote), 32767);
+	KUNIT_EXPECT_EQ(test, tcplens_anomaly_service(61000, 5432, 32768, 60999,
+						      &remote), 61000);
+	KUNIT_EXPECT_FALSE(test, remote);
+	/* a one-port range */
+	KUNIT_EXPECT_TRUE(test, tcplens_port_ephemeral(1024, 1024, 1024));
+	KUNIT_EXPECT_FALSE(test, tcplens_port_ephemeral(1025, 1024, 1024));
+}
+
 static void anomaly_age_buckets(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, tcplens_age_bucket(0), 0U);
@@ -261,6 +287,7 @@ static struct kunit_case tcplens_anomaly_cases[] = {
 	KUNIT_CASE(anomaly_classify_other),
 	KUNIT_CASE(anomaly_raised),
 	KUNIT_CASE(anomaly_attribution),
+	KUNIT_CASE(anomaly_service_port),
 	KUNIT_CASE(anomaly_age_buckets),
 	{}
 };

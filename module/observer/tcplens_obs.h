@@ -28,16 +28,16 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
-#include "tcplens_anomaly.h"
-#include "tcplens_fsm.h"
-#include "tcplens_parse.h"
-#include "tcplens_wheel.h"
+#include "core/tcplens_anomaly.h"
+#include "core/tcplens_fsm.h"
+#include "core/tcplens_life.h"
+#include "core/tcplens_parse.h"
+#include "core/tcplens_wheel.h"
 
 /* Budget of one tracked connection, checked at build time. */
 #define TCPLENS_CONN_MAX_SIZE	128
-
-/* Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN), so do we. */
-#define TCPLENS_TIME_WAIT_MS	60000
+/* The key and the hash chain of an entry share its first 64 bytes. */
+#define TCPLENS_KEY_LINE	64
 
 /* Bounds of the max_total module parameter (entries, all namespaces). */
 #define TCPLENS_OBS_TOTAL_MIN	16
@@ -53,11 +53,7 @@
  * is 256-320. Counters saturate at U16_MAX.
  */
 struct tcplens_conn {
-	struct hlist_node hnode;		/* hash chain, RCU */
-	union {
-		struct tcplens_wheel_node wnode; /* deadline, under on->tlock */
-		struct rcu_head rcu;		/* once DEAD: deferred free */
-	};
+	/* first cache line: what a lookup reads (TCPLENS_KEY_LINE) */
 	struct tcplens_obs_net *on;		/* owning namespace */
 	union tcplens_addr laddr;		/* local address */
 	union tcplens_addr raddr;		/* remote address */
@@ -67,6 +63,12 @@ struct tcplens_conn {
 	u8 state;				/* enum tcplens_state */
 	u8 flags;				/* TCPLENS_CONN_* */
 	u8 anomaly;				/* its record: kind + key bit, tlock */
+	struct hlist_node hnode;		/* hash chain, RCU */
+	/* second: the rest */
+	union {
+		struct tcplens_wheel_node wnode; /* deadline, under on->tlock */
+		struct rcu_head rcu;		/* once DEAD: deferred free */
+	};
 	struct tcplens_seq_track trk;		/* both directions' sequences */
 	u32 state_since;			/* jiffies: entered ->state */
 	u32 last_seen;				/* jiffies: last segment */
@@ -204,11 +206,6 @@ u32 tcplens_obs_table_buckets(void);
 unsigned int tcplens_obs_conn_size(void);
 u32 tcplens_obs_default_max(void);
 u32 tcplens_obs_host_entries(void);
-void tcplens_obs_segment(struct tcplens_obs_net *on,
-			 const struct tcplens_pkt *pkt, enum tcplens_dir dir,
-			 bool fwd);
-void tcplens_obs_forward(struct tcplens_obs_net *on,
-			 const struct tcplens_pkt *pkt);
 bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
 		      enum tcplens_obs_kill why);
 void tcplens_obs_flush(struct tcplens_obs_net *on);
@@ -220,6 +217,44 @@ spinlock_t *tcplens_obs_bucket_lock(u32 i);
 u16 tcplens_obs_service_port(struct tcplens_obs_net *on,
 			     const struct tcplens_conn *c, bool *remote);
 bool tcplens_obs_port_ephemeral(struct tcplens_obs_net *on, u16 port);
+
+/* A lookup key: the fields of struct tcplens_conn that identify it. */
+struct tcplens_key {
+	union tcplens_addr laddr;
+	union tcplens_addr raddr;
+	u16 lport;
+	u16 rport;
+	u8 family;
+};
+
+/* The key of the endpoint a packet travelling @dir belongs to. */
+void tcplens_key_of_pkt(struct tcplens_key *k, const struct tcplens_pkt *pkt,
+			enum tcplens_dir dir);
+u32 tcplens_key_hash(const struct tcplens_obs_net *on,
+		     const struct tcplens_key *k);
+/* Under rcu_read_lock() or the bucket lock. May return a DEAD entry. */
+struct tcplens_conn *tcplens_obs_lookup(struct tcplens_obs_net *on,
+					const struct tcplens_key *k, u32 hash);
+u16 tcplens_obs_key_service(struct tcplens_obs_net *on,
+			    const struct tcplens_key *k, bool *remote);
+/*
+ * A zeroed entry charged to @on, evicting one if the table is full; NULL
+ * (counted) if there is no room or no memory. An entry never hashed goes
+ * back with tcplens_obs_conn_discard().
+ */
+struct tcplens_conn *tcplens_obs_conn_alloc(struct tcplens_obs_net *on);
+void tcplens_obs_conn_discard(struct tcplens_obs_net *on,
+			      struct tcplens_conn *c);
+/* The per-state gauges: an entry moved from @from to @to. */
+void tcplens_obs_state_delta(struct tcplens_obs_net *on,
+			     enum tcplens_state from, enum tcplens_state to);
+
+/* tcplens_obs_packet.c */
+void tcplens_obs_segment(struct tcplens_obs_net *on,
+			 const struct tcplens_pkt *pkt, enum tcplens_dir dir,
+			 bool fwd);
+void tcplens_obs_forward(struct tcplens_obs_net *on,
+			 const struct tcplens_pkt *pkt);
 
 /* A consistent copy of what the tick needs of an entry. */
 struct tcplens_obs_snap {

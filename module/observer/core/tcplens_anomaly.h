@@ -2,7 +2,7 @@
 /*
  * tcplens_anomaly.h - the observer's anomaly rules (pure core): which
  * connections count toward which anomaly, and when a count is an anomaly.
- * See module/tcplens_anomaly.c for the model.
+ * See module/observer/core/tcplens_anomaly.c for the model.
  */
 #ifndef _TCPLENS_ANOMALY_H
 #define _TCPLENS_ANOMALY_H
@@ -106,6 +106,17 @@ bool tcplens_anomaly_raised(const struct tcplens_anomaly_thresh *t,
  * (TIME_WAIT, CONNECT_TIMEOUT), rather than to the service port?
  */
 bool tcplens_anomaly_by_remote(enum tcplens_anomaly_kind kind);
+
+/* Is @port in the ephemeral range [@lo, @hi] (ip_local_port_range)? */
+bool tcplens_port_ephemeral(u16 port, u32 lo, u32 hi);
+
+/*
+ * The service port an anomaly of the pair (@lport, @rport) is counted on:
+ * the local port, unless it is ephemeral (we are the client), then the
+ * remote one, and *@remote says so.
+ */
+u16 tcplens_anomaly_service(u16 lport, u16 rport, u32 eph_lo, u32 eph_hi,
+			    bool *remote);
 
 /* Histogram bucket of an age: 0 for < 1 s, i for [2^(i-1), 2^i) s. */
 unsigned int tcplens_age_bucket(u32 age_ms);

@@ -2,7 +2,7 @@
 /*
  * lens_cc_core_vectors.h - test vectors and scenario drivers for the lens
  * congestion-control core, shared by the KUnit suites
- * (module/tests/lens_cc_core_kunit.c) and the host runner
+ * (module/cc/tests/lens_cc_core_kunit.c) and the host runner
  * (selftests/fuzz/kunit_host_runner.c).
  *
  * The drivers only compute: they feed the core a scripted connection and
@@ -14,7 +14,7 @@
 #ifndef _LENS_CC_CORE_VECTORS_H
 #define _LENS_CC_CORE_VECTORS_H
 
-#include "lens_cc_core.h"
+#include "../core/lens_cc_core.h"
 
 #define LENS_TV_MSS	1000	/* bytes per segment in sequence space */
 #define LENS_TV_INF	LENS_INFINITE_SSTHRESH

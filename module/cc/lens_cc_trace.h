@@ -16,7 +16,7 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
-#include "lens_cc_core.h"
+#include "core/lens_cc_core.h"
 
 #define LENS_TRACE_REASONS					\
 	{ LENS_REASON_SS, "ss" },				\

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the observer's TCP endpoint state machine and sequence
- * tracker (module/tcplens_fsm.c).
+ * tracker (module/observer/core/tcplens_fsm.c).
  *
  * The table test checks every state x direction x flag byte x ACK verdict
  * x RST verdict against a reference written here from the RFC 9293 3.3.2
@@ -10,7 +10,7 @@
  * dense table. The scenario tests drive whole connections, packet by
  * packet, through tracker and state machine together.
  */
-#include "../tcplens_fsm.c"
+#include "../core/tcplens_fsm.c"
 
 #include <kunit/test.h>
 
@@ -753,6 +753,31 @@ static void tcplens_fsm_closed_and_reuse(struct kunit *test)
 		   TCPLENS_STATE_ESTABLISHED);
 	KUNIT_EXPECT_TRUE(test, seg & TCPLENS_SEG_FULL_ACK);
 
+	/*
+	 * Linux refuses the reopen: the timewait socket answers the SYN
+	 * with a bare ACK (no SYN+ACK ever), and that ends the pair; the
+	 * same ACK after our SYN+ACK is an ordinary one.
+	 */
+	establish(test, &c);
+	step(test, &c, OUT, A_ | F_, LISS + 1, PISS + 1, 0,
+	     TCPLENS_STATE_FIN_WAIT_1);
+	step(test, &c, IN, A_ | F_, PISS + 1, LISS + 2, 0,
+	     TCPLENS_STATE_TIME_WAIT);
+	step(test, &c, IN, S_, PISS + 300000, 0, 0, TCPLENS_STATE_SYN_RECV);
+	step(test, &c, OUT, A_, LISS + 2, PISS + 2, 0, TCPLENS_STATE_CLOSED);
+	KUNIT_EXPECT_TRUE(test, tcplens_fsm_refused_reopen(TCPLENS_STATE_SYN_RECV,
+							   &c.trk, OUT, A_));
+	KUNIT_EXPECT_FALSE(test, tcplens_fsm_refused_reopen(TCPLENS_STATE_SYN_RECV,
+							    &c.trk, IN, A_));
+	KUNIT_EXPECT_FALSE(test, tcplens_fsm_refused_reopen(TCPLENS_STATE_SYN_RECV,
+							    &c.trk, OUT, R_));
+	KUNIT_EXPECT_FALSE(test, tcplens_fsm_refused_reopen(TCPLENS_STATE_ESTABLISHED,
+							    &c.trk, OUT, A_));
+	memset(&c, 0, sizeof(c));
+	step(test, &c, IN, S_, PISS, 0, 0, TCPLENS_STATE_SYN_RECV);
+	step(test, &c, OUT, S_ | A_, LISS, PISS + 1, 0, TCPLENS_STATE_SYN_RECV);
+	step(test, &c, OUT, A_, LISS + 1, PISS + 1, 0, TCPLENS_STATE_SYN_RECV);
+
 	/* we reuse it (tcp_tw_reuse) */
 	establish(test, &c);
 	step(test, &c, OUT, A_ | F_, LISS + 1, PISS + 1, 0,
@@ -906,6 +931,35 @@ static void tcplens_fsm_sequence_wrap(struct kunit *test)
 	step(test, &c, IN, R_, piss + 301, 0, 0, TCPLENS_STATE_CLOSED);
 }
 
+/* A forwarded flow's local end is its responder; mid-stream, the lower port. */
+static void tcplens_fsm_forward_orientation(struct kunit *test)
+{
+	static const struct {
+		u8 flags;
+		u16 sport, dport;
+		enum tcplens_dir dir;
+	} v[] = {
+		{ S_, 40000, 80, IN },		/* the SYN goes to the responder */
+		{ S_, 80, 40000, IN },		/* whatever the ports */
+		{ S_ | A_, 80, 40000, OUT },	/* the SYN+ACK comes from it */
+		{ S_ | A_, 40000, 80, OUT },
+		{ A_, 40000, 80, IN },		/* mid-stream: the lower port */
+		{ A_, 80, 40000, OUT },
+		{ A_ | F_, 443, 443, IN },	/* equal: taken as the receiver */
+		{ R_, 22, 50000, OUT },
+	};
+	struct tcplens_pkt p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		mkpkt(&p, v[i].flags, 1, 1, 0, WIN);
+		p.sport = v[i].sport;
+		p.dport = v[i].dport;
+		KUNIT_EXPECT_EQ_MSG(test, tcplens_fsm_fwd_dir(&p), v[i].dir,
+				    "row %u", i);
+	}
+}
+
 static struct kunit_case tcplens_fsm_cases[] = {
 	KUNIT_CASE(tcplens_fsm_table_exhaustive),
 	KUNIT_CASE(tcplens_fsm_event_mapping),
@@ -923,6 +977,7 @@ static struct kunit_case tcplens_fsm_cases[] = {
 	KUNIT_CASE(tcplens_fsm_stray_segments),
 	KUNIT_CASE(tcplens_fsm_probes),
 	KUNIT_CASE(tcplens_fsm_sequence_wrap),
+	KUNIT_CASE(tcplens_fsm_forward_orientation),
 	{}
 };
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the observer's packet parser (module/tcplens_parse.c):
+ * KUnit tests of the observer's packet parser (module/observer/core/tcplens_parse.c):
  * crafted IPv4 and IPv6 packets, every malformation the parser names,
  * every TCP option form, extension header chains and fragments, and a
  * truncation sweep. tcplens_pkt_read() is defined here over a byte array
  * and counts any read the parser attempts outside the packet: there must
  * be none, since the parser checks offsets before it reads.
  */
-#include "../tcplens_parse.c"
+#include "../core/tcplens_parse.c"
 
 #include <kunit/test.h>
 

@@ -328,18 +328,20 @@ void lens_cc_init(struct lens_cc *cc, const struct lens_params *p, u32 cwnd,
  *
  * The stack changes the window outside congestion control (restart after
  * idle, cwnd clamping, its own undo). The glue calls this before each step
- * so that the core works on the live values. During NewReno recovery the
- * core's cwnd is the RFC 5681 window, which the socket never holds, so only
- * ssthresh is adopted then. Slow start and congestion avoidance follow the
- * window: a window cut below ssthresh slow-starts again (HyStart++ only ever
- * runs in the initial slow start).
+ * so that the core works on the live values. Not during fast recovery: the
+ * window is the core's own then (NewReno's is the RFC 5681 window, which
+ * the socket never holds), and ssthresh stays what the episode set until
+ * an undo, which lens_cc_undo() handles. Slow start and congestion
+ * avoidance follow the window: a window cut below ssthresh slow-starts
+ * again (HyStart++ only ever runs in the initial slow start).
  */
 void lens_cc_sync(struct lens_cc *cc, u32 cwnd, u32 ssthresh)
 {
+	if (lens_cc_in_recovery(cc))
+		return;
 	cc->ssthresh = clamp_t(u32, ssthresh, LENS_MIN_SSTHRESH,
 			       LENS_INFINITE_SSTHRESH);
-	if (!lens_newreno_recovery(cc))
-		cc->cwnd = clamp_t(u32, cwnd, LENS_LOSS_WINDOW, LENS_CWND_MAX);
+	cc->cwnd = clamp_t(u32, cwnd, LENS_LOSS_WINDOW, LENS_CWND_MAX);
 
 	if (lens_in_slow_start(cc) && cc->cwnd >= cc->ssthresh) {
 		cc->flags |= LENS_F_HSPP_DONE;
@@ -819,6 +821,46 @@ static void lens_prr_start(struct lens_cc *cc, const struct lens_ack *ack,
 /* ------------------------------------------------------------------------ */
 /* Fast recovery and RTO episodes                                            */
 /* ------------------------------------------------------------------------ */
+
+/**
+ * lens_ack_rules() - what an ACK's cumulative advance means
+ * @ack: the ACK; acked and the SAFE and SUB_SMSS flags are set here
+ * @una_bytes: bytes SND.UNA advanced by
+ * @mss: SMSS in bytes (0 is taken as 1)
+ * @losses: segments this ACK newly marked lost (0 without a rate sample)
+ *
+ * Segments acked count partial segments as whole ones (the stack's own
+ * rounding of a byte advance). RFC 9937 SafeACK: SND.UNA advanced and no
+ * new loss was detected. An advance of less than one SMSS is flagged for
+ * RFC 6582's partial-ACK rule.
+ */
+void lens_ack_rules(struct lens_ack *ack, u32 una_bytes, u32 mss, s32 losses)
+{
+	mss = max_t(u32, mss, 1);
+	ack->acked = DIV_ROUND_UP(una_bytes, mss);
+	ack->flags &= ~(LENS_ACK_SAFE | LENS_ACK_SUB_SMSS);
+	if (una_bytes && losses <= 0)
+		ack->flags |= LENS_ACK_SAFE;
+	if (una_bytes && una_bytes < mss)
+		ack->flags |= LENS_ACK_SUB_SMSS;
+}
+
+/**
+ * lens_flight_size() - FlightSize for RFC 5681 eq. (4)
+ * @packets_out: segments outstanding (SND.NXT - SND.UNA)
+ * @cwnd: the window when the loss was detected
+ *
+ * Without what Limited Transmit sent (RFC 5681 3.2 step 2). Linux's
+ * Limited Transmit is the Disorder state sending while SACKs shrink the
+ * pipe below an unchanged cwnd, so the segments out beyond cwnd are
+ * exactly those; outside Disorder packets_out does not exceed cwnd.
+ *
+ * Return: min(@packets_out, @cwnd).
+ */
+u32 lens_flight_size(u32 packets_out, u32 cwnd)
+{
+	return min(packets_out, cwnd);
+}
 
 /**
  * lens_loss_ssthresh() - RFC 5681 eq. (4) with beta for its 1/2

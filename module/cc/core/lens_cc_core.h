@@ -8,7 +8,7 @@
  * and the host tests call the very same functions. Windows are counted in
  * segments (one SMSS = 1), times in microseconds, and sequence numbers are
  * TCP's own, compared wrap-safely. The model is described at the top of
- * module/lens_cc_core.c.
+ * module/cc/core/lens_cc_core.c.
  *
  * Every entry point that may move cwnd or ssthresh fills a struct
  * lens_decision saying which RFC step moved them and why, so that the glue
@@ -317,6 +317,8 @@ void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
 
 /* Congestion signals and their undo. */
 u32 lens_loss_ssthresh(u32 flight_size, u32 beta);
+u32 lens_flight_size(u32 packets_out, u32 cwnd);
+void lens_ack_rules(struct lens_ack *ack, u32 una_bytes, u32 mss, s32 losses);
 void lens_cc_enter_recovery(struct lens_cc *cc, const struct lens_params *p,
 			    u32 loss_flight, u32 high_seq,
 			    const struct lens_ack *ack, struct lens_decision *d);

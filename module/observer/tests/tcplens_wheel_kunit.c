@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the observer's hashed timing wheel
- * (module/tcplens_wheel.c): exact expiry tick, rounds, moves, cancels,
+ * (module/observer/core/tcplens_wheel.c): exact expiry tick, rounds, moves, cancels,
  * tick counter wrap, callbacks that re-arm, cancel or free, many nodes in
  * one slot, and a long random run checked against a plain model.
  */
-#include "../tcplens_wheel.c"
+#include "../core/tcplens_wheel.c"
 
 #include <kunit/test.h>
 

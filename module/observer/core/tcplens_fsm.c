@@ -79,6 +79,14 @@
  *      pair (tcp_timewait_state_process() -> TCP_TW_SYN, RFC 6191);
  *      TIME_WAIT + OUT SYN -> SYN_SENT is tcp_tw_reuse. The tracker starts
  *      over on such a SYN;
+ *    - SYN_RECV + OUT ACK or FIN before any OUT SYN -> CLOSED: the reopen
+ *      was refused. When Linux refuses a SYN to a TIME_WAIT pair (no
+ *      listener, an old sequence) the timewait socket answers with a bare
+ *      ACK, which no request socket sends; the peer then resets, and that
+ *      RST ends the TIME_WAIT (tcp_rfc1337 = 0) but fails the sequence
+ *      check, the tracker having started over with the SYN. This is the
+ *      one step the table cannot hold (it needs the tracker's history):
+ *      tcplens_fsm_refused_reopen();
  *    - TIME_WAIT + RST -> CLOSED, as Linux does with tcp_rfc1337 = 0;
  *    - an OUT ACK never moves an entry out of a state other than NONE;
  *    - retransmitted SYNs and FINs change nothing.
@@ -554,14 +562,40 @@ u16 tcplens_track_segment(struct tcplens_seq_track *trk,
 	return seg;
 }
 
+enum tcplens_dir tcplens_fsm_fwd_dir(const struct tcplens_pkt *pkt)
+{
+	switch (pkt->flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_ACK)) {
+	case TCPLENS_TCP_SYN:
+		return TCPLENS_DIR_IN;		/* to the responder */
+	case TCPLENS_TCP_SYN | TCPLENS_TCP_ACK:
+		return TCPLENS_DIR_OUT;		/* from the responder */
+	default:
+		return pkt->dport <= pkt->sport ? TCPLENS_DIR_IN :
+						  TCPLENS_DIR_OUT;
+	}
+}
+
+bool tcplens_fsm_refused_reopen(enum tcplens_state next,
+				const struct tcplens_seq_track *trk,
+				enum tcplens_dir dir, u8 tcp_flags)
+{
+	return next == TCPLENS_STATE_SYN_RECV && dir == TCPLENS_DIR_OUT &&
+	       !(tcp_flags & (TCPLENS_TCP_SYN | TCPLENS_TCP_RST)) &&
+	       !(trk->flags[TCPLENS_DIR_OUT] & TCPLENS_TRK_SYN);
+}
+
 enum tcplens_state tcplens_fsm_input(enum tcplens_state state,
 				     struct tcplens_seq_track *trk,
 				     enum tcplens_dir dir,
 				     const struct tcplens_pkt *pkt, u16 *seg)
 {
 	u16 cls = tcplens_track_segment(trk, state, dir, pkt);
+	enum tcplens_state next;
 
 	if (seg)
 		*seg = cls;
-	return tcplens_fsm_next(state, dir, tcplens_fsm_event(pkt->flags, cls));
+	next = tcplens_fsm_next(state, dir, tcplens_fsm_event(pkt->flags, cls));
+	if (tcplens_fsm_refused_reopen(next, trk, dir, pkt->flags))
+		return TCPLENS_STATE_CLOSED;
+	return next;
 }

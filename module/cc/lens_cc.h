@@ -10,7 +10,7 @@
 #include <linux/percpu.h>
 #include <net/inet_connection_sock.h>
 
-#include "lens_cc_core.h"
+#include "core/lens_cc_core.h"
 
 /*
  * The congestion-control private area of a socket (icsk_ca_priv): the pure
@@ -83,8 +83,9 @@ static inline void lens_count(const struct sock *sk, enum lens_counter c)
 	this_cpu_inc(lens_net(sock_net(sk))->counters->v[c]);
 }
 
-/* The parameters in force (RCU-protected snapshot). */
+/* lens_cc_params.c: the parameters in force, under rcu_read_lock() */
 const struct lens_params *lens_params_get(void);
+void lens_params_free(void);
 
 /* lens_cc_proc.c */
 int lens_proc_init_net(struct net *net);
