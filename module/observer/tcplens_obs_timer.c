@@ -200,17 +200,11 @@ static void tcplens_obs_resched_all(struct tcplens_obs_net *on)
 	tcplens_obs_walk(on, tcplens_obs_resched_one);
 }
 
-static void tcplens_obs_tick(struct work_struct *work)
+/* Advance the wheel by the ticks that have passed, at most the catch-up. */
+static void tcplens_obs_advance(struct tcplens_obs_net *on, unsigned long now,
+				unsigned long tick)
 {
-	struct tcplens_obs_net *on = container_of(to_delayed_work(work),
-						  struct tcplens_obs_net,
-						  tick_work);
-	unsigned long tick = tcplens_obs_tick_jiffies(), now = jiffies;
-	bool rescan = false;
 	unsigned int n;
-
-	if (READ_ONCE(on->resched_all))
-		tcplens_obs_resched_all(on);
 
 	for (n = 0; n < TCPLENS_TICK_CATCHUP; n++) {
 		if (time_before(now, on->tick_at + tick))
@@ -222,8 +216,19 @@ static void tcplens_obs_tick(struct work_struct *work)
 		spin_unlock_bh(&on->tlock);
 		cond_resched();
 	}
+}
 
-	spin_lock_bh(&on->tlock);
+/*
+ * The once-a-second work (RST rates, a due rescan of the oldest ages),
+ * and the next tick if anything is pending. Under tlock; true when the
+ * oldest ages are to be rescanned (outside it).
+ */
+static bool tcplens_obs_after_tick(struct tcplens_obs_net *on,
+				   unsigned long now, unsigned long tick)
+{
+	bool rescan = false;
+
+	lockdep_assert_held(&on->tlock);
 	if (time_after_eq(now, on->tick_at + tick))
 		on->tick_at = now;	/* too far behind: run late */
 	if (time_after_eq(now, on->rst_window_end)) {
@@ -240,8 +245,23 @@ static void tcplens_obs_tick(struct work_struct *work)
 				   max_t(long, on->tick_at + tick - jiffies, 1));
 	else
 		on->running = false;
-	spin_unlock_bh(&on->tlock);
+	return rescan;
+}
 
+static void tcplens_obs_tick(struct work_struct *work)
+{
+	struct tcplens_obs_net *on = container_of(to_delayed_work(work),
+						  struct tcplens_obs_net,
+						  tick_work);
+	unsigned long tick = tcplens_obs_tick_jiffies(), now = jiffies;
+	bool rescan;
+
+	if (READ_ONCE(on->resched_all))
+		tcplens_obs_resched_all(on);
+	tcplens_obs_advance(on, now, tick);
+	spin_lock_bh(&on->tlock);
+	rescan = tcplens_obs_after_tick(on, now, tick);
+	spin_unlock_bh(&on->tlock);
 	if (rescan)
 		tcplens_obs_anom_rescan(on);
 }
