@@ -174,7 +174,7 @@ static void lens_set_pacing_rate(struct sock *sk)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	const struct net *net = sock_net(sk);
-	u32 cwnd = max(tcp_snd_cwnd(tp), tp->packets_out);
+	u32 cwnd = lens_pacing_window(tcp_snd_cwnd(tp), tp->packets_out);
 	u32 pct;
 	u64 rate;
 

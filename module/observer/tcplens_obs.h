@@ -130,41 +130,54 @@ struct tcplens_obs_net {
 	struct tcplens_obs_stats __percpu *stats;
 	atomic_t count;				/* entries of this namespace */
 
-	/* configuration: sysctls */
-	u32 tun[TCPLENS_TUN_COUNT];		/* enum tcplens_obs_tun */
-	struct tcplens_anomaly_thresh thresh;	/* anomaly thresholds */
-	struct ctl_table *sysctl_table;
-	struct ctl_table_header *sysctl_hdr;
-	struct mutex fwd_mutex;			/* forward hooks (un)registration */
-	bool fwd_hooks;				/* forward hooks registered */
+	/* configuration: tcplens_obs_sysctl.c, the forward hooks */
+	struct {
+		u32 tun[TCPLENS_TUN_COUNT];	/* enum tcplens_obs_tun */
+		struct tcplens_anomaly_thresh thresh; /* anomaly thresholds */
+		struct ctl_table *sysctl_table;
+		struct ctl_table_header *sysctl_hdr;
+		struct mutex fwd_mutex;		/* forward hooks (un)registration */
+		bool fwd_hooks;			/* forward hooks registered */
+	} conf;
 
-	/* timing: tcplens_obs_timer.c */
+	/*
+	 * The namespace's lock for what happens between segments: the
+	 * wheel, the tick's state, the anomaly records and the kill counts.
+	 */
 	spinlock_t tlock;
-	struct tcplens_wheel wheel;
-	struct tcplens_wheel_slot *slots;
-	struct delayed_work tick_work;
-	unsigned long tick_at;			/* jiffies of the last tick */
-	unsigned long rst_window_end;		/* jiffies: RST window closes */
-	unsigned long rescan_at;		/* jiffies: earliest next rescan */
-	bool running;				/* tick_work is armed */
-	bool resched_all;			/* thresholds changed */
-	bool dying;				/* namespace exit: do not re-arm */
-	u64 ticks;				/* wheel advances, ever */
 	u64 killed[TCPLENS_KILL_COUNT];		/* entries removed, by reason */
 
-	/* anomalies: tcplens_obs_anom.c, under tlock */
-	struct hlist_head *arec;		/* record hash */
-	u32 nrec;				/* records allocated */
-	u32 nraised;				/* records raised */
-	bool stale;				/* a raised record's oldest left */
-	u64 raised_total[TCPLENS_ANOM_COUNT];
-	u64 cleared_total[TCPLENS_ANOM_COUNT];
-	u64 rec_dropped;			/* record table full */
-	u64 rescans;				/* oldest-age recomputations */
+	/* timing: tcplens_obs_timer.c, under tlock */
+	struct {
+		struct tcplens_wheel wheel;
+		struct tcplens_wheel_slot *slots;
+		struct delayed_work tick_work;
+		unsigned long tick_at;		/* jiffies of the last tick */
+		unsigned long rst_window_end;	/* jiffies: RST window closes */
+		unsigned long rescan_at;	/* jiffies: earliest next rescan */
+		bool running;			/* tick_work is armed */
+		bool resched_all;		/* thresholds changed */
+		bool dying;			/* namespace exit: do not re-arm */
+		u64 ticks;			/* wheel advances, ever */
+	} timer;
 
-	/* RST rates, under rst_lock */
-	spinlock_t rst_lock;
-	struct tcplens_rst_slot rst[TCPLENS_RST_SLOTS];
+	/* anomalies: tcplens_obs_anom.c, under tlock */
+	struct {
+		struct hlist_head *arec;	/* record hash */
+		u32 nrec;			/* records allocated */
+		u32 nraised;			/* records raised */
+		bool stale;			/* a raised record's oldest left */
+		u64 raised_total[TCPLENS_ANOM_COUNT];
+		u64 cleared_total[TCPLENS_ANOM_COUNT];
+		u64 rec_dropped;		/* record table full */
+		u64 rescans;			/* oldest-age recomputations */
+	} anom;
+
+	/* RST rates: tcplens_obs_anom.c, under rst.lock */
+	struct {
+		spinlock_t lock;		/* guards slot[] */
+		struct tcplens_rst_slot slot[TCPLENS_RST_SLOTS];
+	} rst;
 };
 
 /* Anomaly record hash of a namespace. */

@@ -111,7 +111,7 @@ static struct tcplens_anom_rec *
 tcplens_anom_find(struct tcplens_obs_net *on, const struct tcplens_anom_key *k,
 		  bool create)
 {
-	struct hlist_head *head = &on->arec[tcplens_anom_hash(k)];
+	struct hlist_head *head = &on->anom.arec[tcplens_anom_hash(k)];
 	struct tcplens_anom_rec *r;
 
 	hlist_for_each_entry(r, head, node)
@@ -119,13 +119,13 @@ tcplens_anom_find(struct tcplens_obs_net *on, const struct tcplens_anom_key *k,
 			return r;
 	if (!create)
 		return NULL;
-	if (on->nrec >= TCPLENS_AREC_MAX) {
-		on->rec_dropped++;
+	if (on->anom.nrec >= TCPLENS_AREC_MAX) {
+		on->anom.rec_dropped++;
 		return NULL;
 	}
 	r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r) {
-		on->rec_dropped++;
+		on->anom.rec_dropped++;
 		return NULL;
 	}
 	r->raddr = k->raddr;
@@ -135,14 +135,14 @@ tcplens_anom_find(struct tcplens_obs_net *on, const struct tcplens_anom_key *k,
 	r->kind = k->kind;
 	r->oldest = (u32)jiffies;
 	hlist_add_head(&r->node, head);
-	on->nrec++;
+	on->anom.nrec++;
 	return r;
 }
 
 static void tcplens_anom_log(struct tcplens_obs_net *on,
 			     const struct tcplens_anom_rec *r)
 {
-	if (!READ_ONCE(on->tun[TCPLENS_TUN_LOG]))
+	if (!READ_ONCE(on->conf.tun[TCPLENS_TUN_LOG]))
 		return;
 	if (r->lport)
 		pr_info_ratelimited("netns %u: %s on local port %u: %u\n",
@@ -169,22 +169,22 @@ static void tcplens_anom_update(struct tcplens_obs_net *on,
 	bool raised;
 
 	tcplens_obs_ephemeral_range(on, &lo, &hi);
-	raised = tcplens_anomaly_raised(&on->thresh, r->kind, r->count,
+	raised = tcplens_anomaly_raised(&on->conf.thresh, r->kind, r->count,
 					hi >= lo ? hi - lo + 1 : 0);
 	if (raised && !r->raised) {
 		r->raised = true;
 		r->raised_at = jiffies;
-		on->nraised++;
-		on->raised_total[r->kind]++;
+		on->anom.nraised++;
+		on->anom.raised_total[r->kind]++;
 		tcplens_anom_log(on, r);
 	} else if (!raised && r->raised) {
 		r->raised = false;
-		on->nraised--;
-		on->cleared_total[r->kind]++;
+		on->anom.nraised--;
+		on->anom.cleared_total[r->kind]++;
 	}
 	if (!r->count) {
 		hlist_del(&r->node);
-		on->nrec--;
+		on->anom.nrec--;
 		kfree(r);
 	}
 }
@@ -209,7 +209,7 @@ void tcplens_obs_anom_account(struct tcplens_obs_net *on,
 			/* it may have been the oldest one */
 			if (r->count && r->raised) {
 				r->stale = true;
-				on->stale = true;
+				on->anom.stale = true;
 			}
 			tcplens_anom_update(on, r);
 		}
@@ -241,7 +241,7 @@ void tcplens_obs_anom_refresh(struct tcplens_obs_net *on)
 
 	lockdep_assert_held(&on->tlock);
 	for (i = 0; i < TCPLENS_AREC_BUCKETS; i++)
-		hlist_for_each_entry_safe(r, tmp, &on->arec[i], node)
+		hlist_for_each_entry_safe(r, tmp, &on->anom.arec[i], node)
 			tcplens_anom_update(on, r);
 }
 
@@ -271,10 +271,10 @@ void tcplens_obs_anom_rescan(struct tcplens_obs_net *on)
 	struct tcplens_anom_rec *r;
 
 	spin_lock_bh(&on->tlock);
-	on->stale = false;
-	on->rescans++;
+	on->anom.stale = false;
+	on->anom.rescans++;
 	for (i = 0; i < TCPLENS_AREC_BUCKETS; i++)
-		hlist_for_each_entry(r, &on->arec[i], node)
+		hlist_for_each_entry(r, &on->anom.arec[i], node)
 			r->scratch = now;
 	spin_unlock_bh(&on->tlock);
 
@@ -282,7 +282,7 @@ void tcplens_obs_anom_rescan(struct tcplens_obs_net *on)
 
 	spin_lock_bh(&on->tlock);
 	for (i = 0; i < TCPLENS_AREC_BUCKETS; i++)
-		hlist_for_each_entry(r, &on->arec[i], node)
+		hlist_for_each_entry(r, &on->anom.arec[i], node)
 			if (r->stale) {
 				r->oldest = r->scratch;
 				r->stale = false;
@@ -298,9 +298,9 @@ void tcplens_obs_rst_event(struct tcplens_obs_net *on, u8 family, u16 port,
 	struct tcplens_rst_slot *s, *free = NULL;
 	unsigned int i;
 
-	spin_lock_bh(&on->rst_lock);
+	spin_lock_bh(&on->rst.lock);
 	for (i = 0; i < TCPLENS_RST_PROBE; i++) {
-		s = &on->rst[(h + i) % TCPLENS_RST_SLOTS];
+		s = &on->rst.slot[(h + i) % TCPLENS_RST_SLOTS];
 		if (!s->family) {
 			free = free ?: s;
 			continue;
@@ -321,8 +321,8 @@ void tcplens_obs_rst_event(struct tcplens_obs_net *on, u8 family, u16 port,
 		this_cpu_inc(on->stats->rst_untracked);
 	}
 out:
-	spin_unlock_bh(&on->rst_lock);
-	if (!READ_ONCE(on->running))
+	spin_unlock_bh(&on->rst.lock);
+	if (!READ_ONCE(on->timer.running))
 		tcplens_obs_kick(on);
 }
 
@@ -334,9 +334,9 @@ void tcplens_obs_rst_window(struct tcplens_obs_net *on)
 	unsigned int i;
 
 	lockdep_assert_held(&on->tlock);
-	spin_lock(&on->rst_lock);
+	spin_lock(&on->rst.lock);
 	for (i = 0; i < TCPLENS_RST_SLOTS; i++) {
-		struct tcplens_rst_slot *s = &on->rst[i];
+		struct tcplens_rst_slot *s = &on->rst.slot[i];
 
 		if (!s->family)
 			continue;
@@ -359,7 +359,7 @@ void tcplens_obs_rst_window(struct tcplens_obs_net *on)
 		if (!s->last)
 			s->family = 0;	/* a quiet second frees the slot */
 	}
-	spin_unlock(&on->rst_lock);
+	spin_unlock(&on->rst.lock);
 }
 
 /* Does the tick have anything to do besides the wheel? Under tlock. */
@@ -367,20 +367,20 @@ bool tcplens_obs_anom_busy(struct tcplens_obs_net *on)
 {
 	unsigned int i;
 
-	if (on->nrec)
+	if (on->anom.nrec)
 		return true;
 	for (i = 0; i < TCPLENS_RST_SLOTS; i++)
-		if (READ_ONCE(on->rst[i].family))
+		if (READ_ONCE(on->rst.slot[i].family))
 			return true;
 	return false;
 }
 
 int tcplens_obs_anom_init(struct tcplens_obs_net *on)
 {
-	spin_lock_init(&on->rst_lock);
-	on->arec = kcalloc(TCPLENS_AREC_BUCKETS, sizeof(*on->arec),
-			   GFP_KERNEL);
-	return on->arec ? 0 : -ENOMEM;
+	spin_lock_init(&on->rst.lock);
+	on->anom.arec = kcalloc(TCPLENS_AREC_BUCKETS, sizeof(*on->anom.arec),
+				GFP_KERNEL);
+	return on->anom.arec ? 0 : -ENOMEM;
 }
 
 /* Every entry is gone, so is every record but RST ones: free those. */
@@ -391,9 +391,9 @@ void tcplens_obs_anom_exit(struct tcplens_obs_net *on)
 	unsigned int i;
 
 	for (i = 0; i < TCPLENS_AREC_BUCKETS; i++)
-		hlist_for_each_entry_safe(r, tmp, &on->arec[i], node) {
+		hlist_for_each_entry_safe(r, tmp, &on->anom.arec[i], node) {
 			hlist_del(&r->node);
 			kfree(r);
 		}
-	kfree(on->arec);
+	kfree(on->anom.arec);
 }

@@ -140,18 +140,18 @@ int tcplens_obs_set_forward(struct tcplens_obs_net *on, bool enable)
 {
 	int err = 0;
 
-	mutex_lock(&on->fwd_mutex);
-	if (enable && !on->fwd_hooks)
+	mutex_lock(&on->conf.fwd_mutex);
+	if (enable && !on->conf.fwd_hooks)
 		err = nf_register_net_hooks(on->net, tcplens_obs_fwd_hooks,
 					    ARRAY_SIZE(tcplens_obs_fwd_hooks));
-	else if (!enable && on->fwd_hooks)
+	else if (!enable && on->conf.fwd_hooks)
 		nf_unregister_net_hooks(on->net, tcplens_obs_fwd_hooks,
 					ARRAY_SIZE(tcplens_obs_fwd_hooks));
 	if (!err) {
-		on->fwd_hooks = enable;
-		WRITE_ONCE(on->tun[TCPLENS_TUN_FORWARD], enable);
+		on->conf.fwd_hooks = enable;
+		WRITE_ONCE(on->conf.tun[TCPLENS_TUN_FORWARD], enable);
 	}
-	mutex_unlock(&on->fwd_mutex);
+	mutex_unlock(&on->conf.fwd_mutex);
 	return err;
 }
 
@@ -173,7 +173,7 @@ static int __net_init tcplens_obs_net_init(struct net *net)
 
 	on->net = net;
 	atomic_set(&on->count, 0);
-	mutex_init(&on->fwd_mutex);
+	mutex_init(&on->conf.fwd_mutex);
 	tcplens_obs_sysctl_defaults(on);
 	on->stats = alloc_percpu(struct tcplens_obs_stats);
 	if (!on->stats)

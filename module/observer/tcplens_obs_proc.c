@@ -118,10 +118,10 @@ static int tcplens_stats_show(struct seq_file *seq, void *v)
 	tcplens_sum_stats(on, &sum);
 	spin_lock_bh(&on->tlock);
 	memcpy(killed, on->killed, sizeof(killed));
-	ticks = on->ticks;
-	expired = on->wheel.expired;
-	pending = tcplens_wheel_pending(&on->wheel);
-	nrec = on->nrec;
+	ticks = on->timer.ticks;
+	expired = on->timer.wheel.expired;
+	pending = tcplens_wheel_pending(&on->timer.wheel);
+	nrec = on->anom.nrec;
 	spin_unlock_bh(&on->tlock);
 
 	seq_puts(seq, "name value\n");
@@ -131,7 +131,7 @@ static int tcplens_stats_show(struct seq_file *seq, void *v)
 			   sum.parse[i]);
 	seq_printf(seq, "entries %d\n", atomic_read(&on->count));
 	seq_printf(seq, "max_tracked %u\n",
-		   READ_ONCE(on->tun[TCPLENS_TUN_MAX_TRACKED]));
+		   READ_ONCE(on->conf.tun[TCPLENS_TUN_MAX_TRACKED]));
 	seq_printf(seq, "object_size %u\n", tcplens_obs_conn_size());
 	seq_printf(seq, "hash_buckets %u\n", tcplens_obs_table_buckets());
 	seq_printf(seq, "created %llu\n", sum.created);
@@ -147,8 +147,8 @@ static int tcplens_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "tick_ms %u\n", tcplens_obs_tick_ms);
 	seq_printf(seq, "wheel_slots %u\n", tcplens_obs_wheel_slots);
 	seq_printf(seq, "anomaly_records %u\n", nrec);
-	seq_printf(seq, "anomaly_records_dropped %llu\n", on->rec_dropped);
-	seq_printf(seq, "anomaly_rescans %llu\n", on->rescans);
+	seq_printf(seq, "anomaly_records_dropped %llu\n", on->anom.rec_dropped);
+	seq_printf(seq, "anomaly_rescans %llu\n", on->anom.rescans);
 	seq_printf(seq, "rst_untracked %llu\n", sum.rst_untracked);
 	seq_printf(seq, "host_entries %u\n", tcplens_obs_host_entries());
 	seq_printf(seq, "max_total %u\n", tcplens_obs_max_total);
@@ -167,7 +167,7 @@ static int tcplens_anomalies_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "kind family local remote count oldest_ms raised_ms\n");
 	spin_lock_bh(&on->tlock);
 	for (i = 0; i < TCPLENS_AREC_BUCKETS; i++) {
-		hlist_for_each_entry(r, &on->arec[i], node) {
+		hlist_for_each_entry(r, &on->anom.arec[i], node) {
 			if (!r->raised)
 				continue;
 			active[r->kind]++;
@@ -193,8 +193,8 @@ static int tcplens_anomalies_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "total kind raised cleared active\n");
 	for (i = TCPLENS_ANOM_NONE + 1; i < TCPLENS_ANOM_COUNT; i++)
 		seq_printf(seq, "total %s %llu %llu %u\n",
-			   tcplens_anomaly_name(i), on->raised_total[i],
-			   on->cleared_total[i], active[i]);
+			   tcplens_anomaly_name(i), on->anom.raised_total[i],
+			   on->anom.cleared_total[i], active[i]);
 	spin_unlock_bh(&on->tlock);
 	return 0;
 }

@@ -49,12 +49,12 @@ static const struct tcplens_obs_tun_desc tcplens_obs_tuns[] = {
 
 void tcplens_obs_sysctl_defaults(struct tcplens_obs_net *on)
 {
-	on->tun[TCPLENS_TUN_MAX_TRACKED] = tcplens_obs_default_max();
-	on->tun[TCPLENS_TUN_FORWARD] = 0;
-	on->tun[TCPLENS_TUN_LOG] = 0;
-	on->tun[TCPLENS_TUN_GC_IDLE_MS] = 300000;
-	on->tun[TCPLENS_TUN_GC_ESTABLISHED_MS] = 5 * MS_PER_DAY;
-	tcplens_anomaly_defaults(&on->thresh);
+	on->conf.tun[TCPLENS_TUN_MAX_TRACKED] = tcplens_obs_default_max();
+	on->conf.tun[TCPLENS_TUN_FORWARD] = 0;
+	on->conf.tun[TCPLENS_TUN_LOG] = 0;
+	on->conf.tun[TCPLENS_TUN_GC_IDLE_MS] = 300000;
+	on->conf.tun[TCPLENS_TUN_GC_ESTABLISHED_MS] = 5 * MS_PER_DAY;
+	tcplens_anomaly_defaults(&on->conf.thresh);
 }
 
 static bool tcplens_obs_sysctl_valid(unsigned long idx, u32 val)
@@ -76,7 +76,7 @@ static int tcplens_obs_sysctl_apply(struct tcplens_obs_net *on,
 	if (idx >= TCPLENS_TUN_COUNT || idx == TCPLENS_TUN_GC_IDLE_MS ||
 	    idx == TCPLENS_TUN_GC_ESTABLISHED_MS) {
 		/* deadlines may move earlier: evaluate everything again */
-		WRITE_ONCE(on->resched_all, true);
+		WRITE_ONCE(on->timer.resched_all, true);
 		tcplens_obs_kick(on);
 	}
 	return 0;
@@ -118,11 +118,11 @@ int tcplens_obs_sysctl_init(struct tcplens_obs_net *on)
 	for (i = 0; i < TCPLENS_SYSCTL_COUNT; i++) {
 		if (i < TCPLENS_TUN_COUNT) {
 			t[i].procname = tcplens_obs_tuns[i].name;
-			t[i].data = &on->tun[i];
+			t[i].data = &on->conf.tun[i];
 		} else {
 			t[i].procname =
 				tcplens_anomaly_param(i - TCPLENS_TUN_COUNT)->name;
-			t[i].data = &on->thresh.val[i - TCPLENS_TUN_COUNT];
+			t[i].data = &on->conf.thresh.val[i - TCPLENS_TUN_COUNT];
 		}
 		t[i].maxlen = sizeof(u32);
 		t[i].mode = 0644;
@@ -130,21 +130,21 @@ int tcplens_obs_sysctl_init(struct tcplens_obs_net *on)
 		t[i].extra1 = on;
 		t[i].extra2 = (void *)i;
 	}
-	on->sysctl_hdr = tcplens_register_net_sysctl(on->net, "net/tcplens", t,
-						     TCPLENS_SYSCTL_COUNT);
-	if (!on->sysctl_hdr) {
+	on->conf.sysctl_hdr = tcplens_register_net_sysctl(on->net, "net/tcplens",
+							  t, TCPLENS_SYSCTL_COUNT);
+	if (!on->conf.sysctl_hdr) {
 		kfree(t);
 		return -ENOMEM;
 	}
-	on->sysctl_table = t;
+	on->conf.sysctl_table = t;
 	return 0;
 }
 
 void tcplens_obs_sysctl_exit(struct tcplens_obs_net *on)
 {
-	if (!on->sysctl_hdr)
+	if (!on->conf.sysctl_hdr)
 		return;
-	unregister_net_sysctl_table(on->sysctl_hdr);
-	on->sysctl_hdr = NULL;
-	kfree(on->sysctl_table);
+	unregister_net_sysctl_table(on->conf.sysctl_hdr);
+	on->conf.sysctl_hdr = NULL;
+	kfree(on->conf.sysctl_table);
 }

@@ -249,7 +249,7 @@ static void tcplens_obs_uncharge(struct tcplens_obs_net *on)
  */
 static bool tcplens_obs_reserve(struct tcplens_obs_net *on)
 {
-	u32 max = READ_ONCE(on->tun[TCPLENS_TUN_MAX_TRACKED]);
+	u32 max = READ_ONCE(on->conf.tun[TCPLENS_TUN_MAX_TRACKED]);
 	struct tcplens_conn *victim;
 	bool freed = false;
 
@@ -332,7 +332,7 @@ bool tcplens_obs_kill(struct tcplens_obs_net *on, struct tcplens_conn *c,
 	spin_unlock(lock);
 
 	tcplens_obs_state_delta(on, state, TCPLENS_STATE_NONE);
-	tcplens_wheel_cancel(&on->wheel, &c->wnode);
+	tcplens_wheel_cancel(&on->timer.wheel, &c->wnode);
 	tcplens_obs_anom_account(on, c, TCPLENS_ANOM_NONE, 0);
 	on->killed[why]++;
 	tcplens_obs_uncharge(on);

@@ -71,12 +71,12 @@ static u32 tcplens_obs_ms_to_ticks(u32 ms)
 /* Arm the tick if it is idle. Under tlock. */
 static void tcplens_obs_arm(struct tcplens_obs_net *on)
 {
-	if (on->running || on->dying)
+	if (on->timer.running || on->timer.dying)
 		return;
-	on->running = true;
-	on->tick_at = jiffies;
-	on->rst_window_end = jiffies + HZ;
-	queue_delayed_work(system_power_efficient_wq, &on->tick_work,
+	on->timer.running = true;
+	on->timer.tick_at = jiffies;
+	on->timer.rst_window_end = jiffies + HZ;
+	queue_delayed_work(system_power_efficient_wq, &on->timer.tick_work,
 			   tcplens_obs_tick_jiffies());
 }
 
@@ -93,7 +93,7 @@ void tcplens_obs_schedule_soon(struct tcplens_obs_net *on,
 	spin_lock_bh(&on->tlock);
 	/* DEAD is set with tlock held too: stable here */
 	if (!(READ_ONCE(c->flags) & TCPLENS_CONN_DEAD)) {
-		tcplens_wheel_schedule(&on->wheel, &c->wnode, 1);
+		tcplens_wheel_schedule(&on->timer.wheel, &c->wnode, 1);
 		tcplens_obs_arm(on);
 	}
 	spin_unlock_bh(&on->tlock);
@@ -106,7 +106,7 @@ void tcplens_obs_schedule_soon(struct tcplens_obs_net *on,
  */
 struct tcplens_conn *tcplens_obs_pick_victim(struct tcplens_obs_net *on)
 {
-	struct tcplens_wheel *w = &on->wheel;
+	struct tcplens_wheel *w = &on->timer.wheel;
 	struct tcplens_conn *best = NULL;
 	u32 best_idle = 0, now = jiffies;
 	unsigned int k, seen = 0;
@@ -144,8 +144,8 @@ static void tcplens_obs_due(struct tcplens_wheel *wheel,
 	struct tcplens_conn *c = container_of(node, struct tcplens_conn, wnode);
 	struct tcplens_obs_net *on = ctx;
 	struct tcplens_life_limits lim = {
-		.idle_ms = on->tun[TCPLENS_TUN_GC_IDLE_MS],
-		.established_ms = on->tun[TCPLENS_TUN_GC_ESTABLISHED_MS],
+		.idle_ms = on->conf.tun[TCPLENS_TUN_GC_IDLE_MS],
+		.established_ms = on->conf.tun[TCPLENS_TUN_GC_ESTABLISHED_MS],
 	};
 	struct tcplens_anomaly_conn view;
 	enum tcplens_anomaly_kind kind;
@@ -171,7 +171,7 @@ static void tcplens_obs_due(struct tcplens_wheel *wheel,
 		return;
 	}
 
-	kind = tcplens_anomaly_classify(&on->thresh, &view, &next);
+	kind = tcplens_anomaly_classify(&on->conf.thresh, &view, &next);
 	tcplens_obs_anom_account(on, c, kind,
 				 kind == TCPLENS_ANOM_HALF_OPEN ?
 				 s.last_seen : s.state_since);
@@ -187,13 +187,13 @@ static void tcplens_obs_resched_one(struct tcplens_obs_net *on,
 				    struct tcplens_conn *c, u32 bucket)
 {
 	if (!(READ_ONCE(c->flags) & TCPLENS_CONN_DEAD))
-		tcplens_wheel_schedule(&on->wheel, &c->wnode,
+		tcplens_wheel_schedule(&on->timer.wheel, &c->wnode,
 				       1 + bucket % TCPLENS_RESCHED_SPREAD);
 }
 
 static void tcplens_obs_resched_all(struct tcplens_obs_net *on)
 {
-	WRITE_ONCE(on->resched_all, false);
+	WRITE_ONCE(on->timer.resched_all, false);
 	spin_lock_bh(&on->tlock);
 	tcplens_obs_anom_refresh(on);
 	spin_unlock_bh(&on->tlock);
@@ -207,12 +207,12 @@ static void tcplens_obs_advance(struct tcplens_obs_net *on, unsigned long now,
 	unsigned int n;
 
 	for (n = 0; n < TCPLENS_TICK_CATCHUP; n++) {
-		if (time_before(now, on->tick_at + tick))
+		if (time_before(now, on->timer.tick_at + tick))
 			break;
 		spin_lock_bh(&on->tlock);
-		on->tick_at += tick;
-		on->ticks++;
-		tcplens_wheel_advance(&on->wheel);
+		on->timer.tick_at += tick;
+		on->timer.ticks++;
+		tcplens_wheel_advance(&on->timer.wheel);
 		spin_unlock_bh(&on->tlock);
 		cond_resched();
 	}
@@ -229,22 +229,23 @@ static bool tcplens_obs_after_tick(struct tcplens_obs_net *on,
 	bool rescan = false;
 
 	lockdep_assert_held(&on->tlock);
-	if (time_after_eq(now, on->tick_at + tick))
-		on->tick_at = now;	/* too far behind: run late */
-	if (time_after_eq(now, on->rst_window_end)) {
+	if (time_after_eq(now, on->timer.tick_at + tick))
+		on->timer.tick_at = now;	/* too far behind: run late */
+	if (time_after_eq(now, on->timer.rst_window_end)) {
 		tcplens_obs_rst_window(on);
-		on->rst_window_end = now + HZ;
+		on->timer.rst_window_end = now + HZ;
 	}
-	if (on->stale && time_after_eq(now, on->rescan_at)) {
-		on->rescan_at = now + TCPLENS_RESCAN_GAP;
+	if (on->anom.stale && time_after_eq(now, on->timer.rescan_at)) {
+		on->timer.rescan_at = now + TCPLENS_RESCAN_GAP;
 		rescan = true;
 	}
-	if (!on->dying && (tcplens_wheel_pending(&on->wheel) ||
-			   tcplens_obs_anom_busy(on)))
-		queue_delayed_work(system_power_efficient_wq, &on->tick_work,
-				   max_t(long, on->tick_at + tick - jiffies, 1));
+	if (!on->timer.dying && (tcplens_wheel_pending(&on->timer.wheel) ||
+				 tcplens_obs_anom_busy(on)))
+		queue_delayed_work(system_power_efficient_wq,
+				   &on->timer.tick_work,
+				   max_t(long, on->timer.tick_at + tick - jiffies, 1));
 	else
-		on->running = false;
+		on->timer.running = false;
 	return rescan;
 }
 
@@ -252,11 +253,11 @@ static void tcplens_obs_tick(struct work_struct *work)
 {
 	struct tcplens_obs_net *on = container_of(to_delayed_work(work),
 						  struct tcplens_obs_net,
-						  tick_work);
+						  timer.tick_work);
 	unsigned long tick = tcplens_obs_tick_jiffies(), now = jiffies;
 	bool rescan;
 
-	if (READ_ONCE(on->resched_all))
+	if (READ_ONCE(on->timer.resched_all))
 		tcplens_obs_resched_all(on);
 	tcplens_obs_advance(on, now, tick);
 	spin_lock_bh(&on->tlock);
@@ -271,14 +272,14 @@ int tcplens_obs_timer_init(struct tcplens_obs_net *on)
 	u32 n = tcplens_obs_wheel_slots;
 
 	spin_lock_init(&on->tlock);
-	INIT_DELAYED_WORK(&on->tick_work, tcplens_obs_tick);
-	on->slots = kvcalloc(n, sizeof(*on->slots), GFP_KERNEL);
-	if (!on->slots)
+	INIT_DELAYED_WORK(&on->timer.tick_work, tcplens_obs_tick);
+	on->timer.slots = kvcalloc(n, sizeof(*on->timer.slots), GFP_KERNEL);
+	if (!on->timer.slots)
 		return -ENOMEM;
 	/* the slot count was checked to be a power of two at load time */
-	if (!tcplens_wheel_init(&on->wheel, on->slots, n, tcplens_obs_due,
+	if (!tcplens_wheel_init(&on->timer.wheel, on->timer.slots, n, tcplens_obs_due,
 				on)) {
-		kvfree(on->slots);
+		kvfree(on->timer.slots);
 		return -EINVAL;
 	}
 	return 0;
@@ -288,14 +289,14 @@ int tcplens_obs_timer_init(struct tcplens_obs_net *on)
 void tcplens_obs_timer_exit(struct tcplens_obs_net *on)
 {
 	spin_lock_bh(&on->tlock);
-	on->dying = true;
+	on->timer.dying = true;
 	spin_unlock_bh(&on->tlock);
-	cancel_delayed_work_sync(&on->tick_work);
+	cancel_delayed_work_sync(&on->timer.tick_work);
 }
 
 /* Last, once the table holds nothing of @on. */
 void tcplens_obs_timer_free(struct tcplens_obs_net *on)
 {
-	WARN_ON_ONCE(tcplens_wheel_pending(&on->wheel));
-	kvfree(on->slots);
+	WARN_ON_ONCE(tcplens_wheel_pending(&on->timer.wheel));
+	kvfree(on->timer.slots);
 }

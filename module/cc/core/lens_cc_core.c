@@ -1323,6 +1323,21 @@ u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct, u32 ca_pct)
 }
 
 /**
+ * lens_pacing_window() - the window a pacing rate is computed for
+ * @cwnd: the congestion window, segments
+ * @packets_out: segments in flight
+ *
+ * As tcp_update_pacing_rate(): the larger of the two, so that a window
+ * just cut below what is in flight does not stall the flight's ACK clock.
+ *
+ * Return: max(@cwnd, @packets_out).
+ */
+u32 lens_pacing_window(u32 cwnd, u32 packets_out)
+{
+	return max(cwnd, packets_out);
+}
+
+/**
  * lens_pacing_rate() - pacing rate for a window, in bytes per second
  * @cwnd: window paced, segments (0 is taken as 1): the larger of cwnd and
  *	  the segments in flight, as the stack uses

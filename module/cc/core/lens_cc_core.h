@@ -341,6 +341,7 @@ u32 lens_newreno_linux_cwnd(u32 rfc_cwnd, u32 flight_size, u32 sacked_out);
 u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
 		       u32 sacked_out);
 u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct, u32 ca_pct);
+u32 lens_pacing_window(u32 cwnd, u32 packets_out);
 u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, u32 pct);
 
 /* Names for traces and /proc. Out-of-range values read "unknown". */

@@ -1413,6 +1413,14 @@ static void lens_pacing_pct_test(struct kunit *test)
 						  120), v->pct);
 }
 
+/* The rate covers what is in flight when cwnd was cut below it. */
+static void lens_pacing_window_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, lens_pacing_window(10, 4), 10U);
+	KUNIT_EXPECT_EQ(test, lens_pacing_window(10, 14), 14U);
+	KUNIT_EXPECT_EQ(test, lens_pacing_window(0, 0), 0U);
+}
+
 /* Every value has its own name; out-of-range values read "unknown". */
 static void lens_names_test(struct kunit *test)
 {
@@ -1539,6 +1547,7 @@ static struct kunit_case lens_api_cases[] = {
 	KUNIT_CASE_PARAM(lens_params_check_test, lens_tv_params_gen_params),
 	KUNIT_CASE_PARAM(lens_pacing_test, lens_tv_pacing_gen_params),
 	KUNIT_CASE_PARAM(lens_pacing_pct_test, lens_tv_pacing_pct_gen_params),
+	KUNIT_CASE(lens_pacing_window_test),
 	KUNIT_CASE(lens_names_test),
 	KUNIT_CASE(lens_sync_test),
 	KUNIT_CASE(lens_ack_rules_test),
