@@ -42,13 +42,23 @@ exits() {
 	sed 's/^/#   /' "$tmp/err"
 	return 1
 }
+# json PY-EXPR: the last command printed one JSON document, and PY-EXPR
+# (with it as d) is true.
+json_is() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/out" "$1" && return 0
+	echo "# not true of the JSON: $1"
+	sed 's/^/#   /' "$tmp/out" "$tmp/err" | head -n 20
+	return 1
+}
 count_is() {
 	[ "$(out)" = "$1" ] && return 0
 	echo "# counted '$(out)', the recorded file has $1"
 	return 1
 }
 
-ktap_header 32
+ktap_header 40
 
 # ---- status, anomalies, cc
 t --proc "$BUSY" status
@@ -83,6 +93,44 @@ check "cc: every counter and every connection, as recorded" \
 t --proc "$here/cc-only" cc
 check "cc without a lens connection says so" \
 	eval 'exits 0 && says cc "^no connection uses lens$"'
+
+t --proc "$BUSY" anomalies
+check "anomalies: each active kind explained in one line, with what to do" \
+	eval 'says anomalies "^close_wait: the peer closed, the local application never did\. What to do: .*ss -tpn state close-wait" &&
+		says anomalies "^connect_timeout: our SYNs to this remote go unanswered\. What to do: "'
+
+# ---- --json: one document each, numbers as numbers, counted from the files
+t --proc "$BUSY" status --json
+check "status --json: states, stats and anomalies as recorded" \
+	eval 'exits 0 && json_is "d[\"observer\"][\"entries\"] == 8 and d[\"observer\"][\"packets\"] == 1411 and
+		sum(d[\"observer\"][\"states\"].values()) == $(awk "NR > 1 {n += \$2} END {print n}" "$BUSY/states") and
+		len(d[\"observer\"][\"anomalies\"]) == 2 and d[\"lens\"][\"connections\"] == $(rows cc_conns 1)"'
+t --proc "$BUSY" anomalies --json
+check "anomalies --json: active with meaning and action, totals as recorded" \
+	eval 'exits 0 && json_is "[a[\"kind\"] for a in d[\"active\"]] == [\"close_wait\", \"connect_timeout\"] and
+		d[\"active\"][0][\"local\"] == 8080 and d[\"active\"][0][\"remote\"] is None and
+		all(a[\"meaning\"] and a[\"action\"] for a in d[\"active\"]) and
+		d[\"totals\"][\"close_wait\"] == {\"raised\": 3, \"cleared\": 2, \"active\": 1} and
+		len(d[\"totals\"]) == $(grep -cE "^total [a-z_0-9]+ [0-9]" "$BUSY/anomalies")"'
+t --proc "$BUSY" conns --json -s established
+check "conns --json: the filtered entries, every column, numbers as numbers" \
+	eval 'exits 0 && json_is "len(d[\"conns\"]) == $(rows conns '"'"'$4 == "ESTABLISHED"'"'"') and
+		len(d[\"conns\"][0]) == $(head -n 1 "$BUSY/conns" | wc -w) and
+		[c[\"retrans\"] for c in d[\"conns\"] if c[\"local\"] == \"10.77.0.1:40001\"] == [12]"'
+t --proc "$BUSY" conns --json -c
+check "conns --json -c: the count alone" json_is "d == {\"count\": $(rows conns 1)}"
+t --proc "$BUSY" ports --json
+check "ports --json: each port, its states and 16-bucket age histograms" \
+	eval 'exits 0 && json_is "len(d[\"ports\"]) == $(rows ports 1) and d[\"ports\"][0][\"port\"] == 8080 and
+		d[\"ports\"][0][\"states\"][\"CLOSE_WAIT\"] == 2 and len(d[\"ports\"][0][\"close_wait_age\"]) == 16 and
+		sum(d[\"ports\"][0][\"close_wait_age\"]) == 2"'
+t --proc "$BUSY" ports
+check "ports: a line per port with its busy states" \
+	eval 'exits 0 && says ports "^8080 +CLOSE_WAIT 2$" && [ $(($(out | wc -l) - 1)) = $(rows ports 1) ]'
+t --proc "$BUSY" cc --json
+check "cc --json: every counter and every connection" \
+	eval 'exits 0 && json_is "len(d[\"counters\"]) == $(grep -c . "$BUSY/cc") and len(d[\"conns\"]) == $(rows cc_conns 1) and
+		d[\"conns\"][0][\"recovery_point\"] is None and d[\"conns\"][0][\"cwnd\"] == 88"'
 
 # ---- conns and its filters
 t --proc "$BUSY" conns
