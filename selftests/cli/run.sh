@@ -58,7 +58,7 @@ count_is() {
 	return 1
 }
 
-ktap_header 40
+ktap_header 43
 
 # ---- status, anomalies, cc
 t --proc "$BUSY" status
@@ -137,7 +137,7 @@ t --proc "$BUSY" conns
 check "conns: a header and every recorded entry" \
 	eval 'exits 0 && [ $(($(out | wc -l) - 1)) = $(rows conns 1) ] && says conns "^FAMILY +LOCAL +REMOTE +STATE "'
 check "conns: the columns of an entry (retrans 12 of 10.77.0.1:40001)" \
-	says conns '^ipv4 +10\.77\.0\.1:40001 +10\.98\.2\.2:5201 +ESTABLISHED +9100 +3 +12 +0$'
+	says conns '^ipv4 +10\.77\.0\.1:40001 +10\.98\.2\.2:5201 +ESTABLISHED +9\.1s +3ms +12 +0$'
 t --proc "$BUSY" conns -c
 check "conns -c counts every entry" count_is "$(rows conns 1)"
 t --proc "$BUSY" conns -s close_wait -c
@@ -150,9 +150,17 @@ t --proc "$BUSY" conns -f 4 -p 8080 -c
 check "conns -f 4 -p 8080: local or remote port" count_is "$(rows conns '$1 == "ipv4" && ($2 ~ /:8080$/ || $3 ~ /:8080$/)')"
 t --proc "$BUSY" conns --min-age 30000 -c
 check "conns --min-age 30000: at least 30 s in the state" count_is "$(rows conns '$5 >= 30000')"
+t --proc "$BUSY" conns --older-than 30s -c
+check "conns --older-than 30s: the same as --min-age 30000" count_is "$(rows conns '$5 >= 30000')"
+t --proc "$BUSY" conns --older-than 1m1s -c
+check "conns --older-than 1m1s: none is that old" count_is 0
+t --proc "$BUSY" conns --sort age
+check "conns --sort age: the longest in its state first, ages as durations" \
+	eval 'exits 0 && [ "$(out | awk "NR == 2 { print \$2, \$5 }")" = "10.77.0.1:51300 59.1s" ] &&
+		[ "$(out | awk "NR > 1 { print \$2 }" | tr "\n" " ")" = "$(awk "NR > 1 { print \$5, \$2 }" "$BUSY/conns" | sort -rn | cut -d" " -f2 | tr "\n" " ")" ]'
 t --proc "$BUSY" conns -s CLOSE_WAIT --min-age 30000
 check "conns -s CLOSE_WAIT --min-age 30000: the one leak that is old" \
-	eval '[ "$(out | wc -l)" = 2 ] && says conns "^ipv4 +10\\.77\\.0\\.2:8080 +10\\.77\\.0\\.1:51234 +CLOSE_WAIT +45012 "'
+	eval '[ "$(out | wc -l)" = 2 ] && says conns "^ipv4 +10\\.77\\.0\\.2:8080 +10\\.77\\.0\\.1:51234 +CLOSE_WAIT +45\\.0s "'
 
 # ---- export
 t --proc "$BUSY" export -o "$tmp/busy.prom"
@@ -212,6 +220,7 @@ check "plot --conn of a flow not in the trace: exit 1, no file" \
 check "bad arguments: exit 2 with a message, each" \
 	usage_errors "$TOOL --proc $BUSY" "" "bogus" "conns --state NOPE" \
 	"conns --port 0" "conns --port 65536" "conns -f 5" "conns --min-age -1" \
-	"conns --min-age x" "plot $here/trace" "plot --conn 1 -o $tmp/s.svg" \
+	"conns --min-age x" "conns --older-than 10" "conns --older-than 5x" \
+	"conns --older-than 1m5" "conns --sort name" "plot $here/trace" "plot --conn 1 -o $tmp/s.svg" \
 	"plot --conn 0:1 -o $tmp/s.svg" "export --bogus"
 ktap_finish
