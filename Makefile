@@ -80,6 +80,7 @@ dkms-install:
 PREFIX ?= /usr/local
 tools-install:
 	install -D -m 0755 scripts/tcplens $(DESTDIR)$(PREFIX)/sbin/tcplens
+	install -D -m 0644 scripts/tcplens.8 $(DESTDIR)$(PREFIX)/share/man/man8/tcplens.8
 
 dkms-uninstall:
 	dkms remove -m tcplens -v $(VERSION) --all

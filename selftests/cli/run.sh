@@ -58,7 +58,7 @@ count_is() {
 	return 1
 }
 
-ktap_header 43
+ktap_header 44
 
 # ---- status, anomalies, cc
 t --proc "$BUSY" status
@@ -215,6 +215,24 @@ check "plot --conn SPORT:DPORT from stdin: that flow (rto and undo marked)" \
 t plot --conn 1:2 -o "$tmp/r.svg" "$here/trace"
 check "plot --conn of a flow not in the trace: exit 1, no file" \
 	eval 'exits 1 && grep -q "no tcp_lens:lens_cwnd events for 1:2" "$tmp/err" && [ ! -e "$tmp/r.svg" ]'
+
+# ---- the man page
+manpage_covers() {
+	local page=$TCPLENS_TOP/scripts/tcplens.8 text cmd kind
+	LC_ALL=C.UTF-8 groff -man -ww -z "$page" 2>"$tmp/groff" && [ ! -s "$tmp/groff" ] ||
+		{ sed 's/^/# groff: /' "$tmp/groff"; return 1; }
+	text=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$page" 2>/dev/null) || return 1
+	for cmd in $("$TOOL" --help | awk '/^    [a-z]+/ { print $1 }'); do
+		grep -q "^ *tcplens.* $cmd\b\|^ *$cmd\b" <<<"$text" ||
+			{ echo "# tcplens(8) does not describe '$cmd'"; return 1; }
+	done
+	for kind in $(awk '$1 == "total" && $3 ~ /^[0-9]/ { print $2 }' "$BUSY/anomalies"); do
+		grep -q "^ *$kind\b" <<<"$text" ||
+			{ echo "# tcplens(8) does not explain '$kind'"; return 1; }
+	done
+}
+check "tcplens(8): renders without a warning, every command and anomaly kind in it" \
+	manpage_covers
 
 # ---- usage errors
 check "bad arguments: exit 2 with a message, each" \
