@@ -78,9 +78,18 @@ dkms-install:
 
 # The tcplens command (scripts/tcplens).
 PREFIX ?= /usr/local
+# The command, its man page, the exporter's systemd service and timer,
+# and the Prometheus alert rules.
+SYSTEMD_UNITS := tcplens-export.service tcplens-export.timer
 tools-install:
 	install -D -m 0755 scripts/tcplens $(DESTDIR)$(PREFIX)/sbin/tcplens
 	install -D -m 0644 scripts/tcplens.8 $(DESTDIR)$(PREFIX)/share/man/man8/tcplens.8
+	for u in $(SYSTEMD_UNITS); do \
+		sed 's|@SBINDIR@|$(PREFIX)/sbin|' scripts/systemd/$$u | \
+		install -D -m 0644 /dev/stdin $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u || exit 1; \
+	done
+	install -D -m 0644 scripts/prometheus/tcplens-alerts.yml \
+		$(DESTDIR)$(PREFIX)/share/tcplens/prometheus/tcplens-alerts.yml
 
 dkms-uninstall:
 	dkms remove -m tcplens -v $(VERSION) --all

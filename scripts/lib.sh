@@ -74,6 +74,10 @@ kernel_dir() {
 	esac
 }
 
+# promtool_path: promtool from Debian's prometheus package, unpacked by
+# scripts/setup into the cache.
+promtool_path() { echo "$TCPLENS_CACHE/prometheus/usr/bin/promtool"; }
+
 # kernel_build_dir NAME: the KDIR to build modules against.
 kernel_build_dir() {
 	case $1 in

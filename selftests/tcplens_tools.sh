@@ -113,7 +113,7 @@ states_match() {
 }
 check "export: connections per state == the states file" states_match
 check "export: close_wait anomaly with its 5 connections" \
-	test "$(metric "$OUT/b.prom" tcplens_observer_anomaly_count \
+	test "$(metric "$OUT/b.prom" tcplens_observer_anomaly_size \
 		'kind="close_wait",family="ipv4",local="8080",remote="*"')" = 5
 check "export: object size == stats" \
 	test "$(metric "$OUT/b.prom" tcplens_observer_object_size)" = "$(obs_stat "$B" object_size)"

@@ -189,7 +189,7 @@ check "export: both modules up, states and stats as recorded" \
 		grep -qx "tcplens_observer_entries 8" "$tmp/busy.prom" &&
 		grep -qx "tcplens_lens_rto_total 1" "$tmp/busy.prom"'
 check "export: an active anomaly with its labels, lens connections per phase" \
-	eval 'grep -qx "tcplens_observer_anomaly_count{kind=\"close_wait\",family=\"ipv4\",local=\"8080\",remote=\"\\*\"} 2" "$tmp/busy.prom" &&
+	eval 'grep -qx "tcplens_observer_anomaly_size{kind=\"close_wait\",family=\"ipv4\",local=\"8080\",remote=\"\\*\"} 2" "$tmp/busy.prom" &&
 		grep -qx "tcplens_lens_connections{phase=\"recovery\"} 1" "$tmp/busy.prom"'
 t --proc "$here/cc-only" export
 check "export with tcp_lens alone: the observer reported down" \

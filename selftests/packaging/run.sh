@@ -10,7 +10,8 @@
 #  - make uninstall: they are gone, from the tree and from modules.dep,
 #    and so are the KUnit suites where the kernel built them (debug);
 #  - make tools-install DESTDIR=STAGE PREFIX=/usr: the tcplens command,
-#    executable, answering --help, and its man page.
+#    executable, answering --help, its man page, the exporter's systemd
+#    units (ExecStart in PREFIX) and the alert rules.
 # (Loading the installed modules, autoloading and DKMS need a kernel of
 # their own: the smoke and cc_select selftests install in the VM.)
 # Prints TAP; exits 1 if a point failed.
@@ -70,8 +71,12 @@ tools_installed() {
 	make -s -C "$TCPLENS_TOP" tools-install DESTDIR="$stage" PREFIX=/usr >"$stage/tools.log" 2>&1 ||
 		{ sed 's/^/# /' "$stage/tools.log"; return 1; }
 	[ -x "$stage/usr/sbin/tcplens" ] && "$stage/usr/sbin/tcplens" --help | grep -q '^usage: tcplens' &&
-		[ -f "$stage/usr/share/man/man8/tcplens.8" ]
+		[ -f "$stage/usr/share/man/man8/tcplens.8" ] &&
+		grep -qx 'ExecStart=/usr/sbin/tcplens export -o /var/lib/prometheus/node-exporter/tcplens.prom' \
+			"$stage/usr/lib/systemd/system/tcplens-export.service" &&
+		[ -f "$stage/usr/lib/systemd/system/tcplens-export.timer" ] &&
+		[ -f "$stage/usr/share/tcplens/prometheus/tcplens-alerts.yml" ]
 }
-check "make tools-install DESTDIR PREFIX=/usr: an executable tcplens that answers --help, and tcplens(8)" \
+check "make tools-install DESTDIR PREFIX=/usr: tcplens (answers --help), tcplens(8), the exporter's units, the alert rules" \
 	tools_installed
 ktap_finish
