@@ -43,10 +43,30 @@ all: modules
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# Secure Boot: without the kernel's own key, sign with a key enrolled in
+# MOK; by default the pair DKMS creates (README, "Secure Boot").
+MOK_KEY ?= /var/lib/dkms/mok.key
+MOK_CERT ?= /var/lib/dkms/mok.pub
+SIGN_FILE = $(KDIR)/scripts/sign-file
+BUILT_KOS = $(wildcard $(addsuffix .ko,$(MODULES)) module/*/tests/*.ko)
+SIG_MAGIC := ~Module signature appended~
+
 # Installs what `make` built; it does not rebuild (run make first).
 # One depmod, ours: kbuild's own (DEPMOD=true skips it) would walk the whole
 # module tree a second time.
 install:
+	@if [ -z "$(SIG_OPT)" ]; then \
+		echo "tcplens: signing with the kernel's key ($(SIG_KEY))"; \
+	elif [ -r "$(MOK_KEY)" ] && [ -r "$(MOK_CERT)" ]; then \
+		for m in $(BUILT_KOS); do \
+			tail -c 28 $$m | grep -qF '$(SIG_MAGIC)' || \
+			$(SIGN_FILE) sha256 $(MOK_KEY) $(MOK_CERT) $$m || exit 1; \
+		done; \
+		echo "tcplens: signed with $(MOK_KEY); $(MOK_CERT) must be enrolled (mokutil --import)"; \
+	else \
+		echo "tcplens: NOT signed: $(KDIR) has no signing key and there is no MOK key at $(MOK_KEY);" \
+		     "where Secure Boot enforces signatures the modules will not load (README, \"Secure Boot\")"; \
+	fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(SIG_OPT) \
 		DEPMOD=true modules_install
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
@@ -90,6 +110,11 @@ tools-install:
 	done
 	install -D -m 0644 scripts/prometheus/tcplens-alerts.yml \
 		$(DESTDIR)$(PREFIX)/share/tcplens/prometheus/tcplens-alerts.yml
+	# boot-time examples (all commented out); an edited copy is kept
+	for f in modules-load.d/tcplens.conf sysctl.d/60-tcplens.conf; do \
+		[ -e $(DESTDIR)/etc/$$f ] || \
+		install -D -m 0644 scripts/etc/$$(echo $$f | tr / -) $(DESTDIR)/etc/$$f || exit 1; \
+	done
 
 dkms-uninstall:
 	dkms remove -m tcplens -v $(VERSION) --all

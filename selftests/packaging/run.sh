@@ -9,6 +9,9 @@
 #    observer depending on tcplens;
 #  - make uninstall: they are gone, from the tree and from modules.dep,
 #    and so are the KUnit suites where the kernel built them (debug);
+#  - make install signs with a MOK key pair (MOK_KEY, MOK_CERT) where the
+#    headers have no key, and says NOT signed when there is none either
+#    (on a copy of the first Debian kernel's build);
 #  - make tools-install DESTDIR=STAGE PREFIX=/usr: the tcplens command,
 #    executable, answering --help, its man page, the exporter's systemd
 #    units (ExecStart in PREFIX) and the alert rules.
@@ -24,7 +27,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 MODS="tcplens tcp_lens tcplens_observer"
 
-ktap_header $((2 * $# + 1))
+ktap_header $((2 * $# + 2))
 
 # on_disk REL: the installed module files, one per line (all of extra/:
 # the KUnit suites go to extra/module/*/tests).
@@ -75,8 +78,60 @@ tools_installed() {
 		grep -qx 'ExecStart=/usr/sbin/tcplens export -o /var/lib/prometheus/node-exporter/tcplens.prom' \
 			"$stage/usr/lib/systemd/system/tcplens-export.service" &&
 		[ -f "$stage/usr/lib/systemd/system/tcplens-export.timer" ] &&
-		[ -f "$stage/usr/share/tcplens/prometheus/tcplens-alerts.yml" ]
+		[ -f "$stage/usr/share/tcplens/prometheus/tcplens-alerts.yml" ] &&
+		boot_files_kept
 }
-check "make tools-install DESTDIR PREFIX=/usr: tcplens (answers --help), tcplens(8), the exporter's units, the alert rules" \
+# The boot-time files: installed, every setting in them commented out, and
+# a second install keeps a copy the admin edited.
+boot_files_kept() {
+	local f
+	for f in modules-load.d/tcplens.conf sysctl.d/60-tcplens.conf; do
+		[ -f "$stage/etc/$f" ] && ! grep -qvE '^(#|$)' "$stage/etc/$f" ||
+			{ echo "# /etc/$f missing, or with an active line"; return 1; }
+	done
+	echo "tcplens_observer" >>"$stage/etc/modules-load.d/tcplens.conf"
+	make -s -C "$TCPLENS_TOP" tools-install DESTDIR="$stage" PREFIX=/usr >/dev/null 2>&1 &&
+		grep -qx tcplens_observer "$stage/etc/modules-load.d/tcplens.conf"
+}
+# signed_install K REL: on a copy of K's build, `make install` without a
+# key says NOT signed; with MOK_KEY/MOK_CERT (a throw-away pair) every
+# installed module carries a signature.
+signed_install() {
+	local k=$1 rel=$2 src=$stage/sign-$1 m f
+	cp -a "$build/$k/src" "$src" || return 1
+	# kbuild's modules.order names the build by absolute path
+	sed -i "s|$build/$k/src/|$src/|" "$src/modules.order" || return 1
+	modules_target "$src" "$k" install INSTALL_MOD_PATH="$stage/unsigned" \
+		MOK_KEY=/nonexistent >"$stage/u.log" 2>&1 &&
+		grep -q "^tcplens: NOT signed: .* no MOK key at /nonexistent" "$stage/u.log" ||
+		{ sed 's/^/# /' "$stage/u.log"; return 1; }
+	openssl req -new -nodes -utf8 -sha256 -days 1 -batch -x509 -outform DER \
+		-subj /CN=tcplens-test/ -out "$stage/mok.der" -keyout "$stage/mok.key" \
+		>/dev/null 2>&1 || return 1
+	modules_target "$src" "$k" install INSTALL_MOD_PATH="$stage/signed" \
+		MOK_KEY="$stage/mok.key" MOK_CERT="$stage/mok.der" >"$stage/s.log" 2>&1 &&
+		grep -q "^tcplens: signed with $stage/mok.key" "$stage/s.log" ||
+		{ sed 's/^/# /' "$stage/s.log"; return 1; }
+	for m in $MODS; do
+		f=$(find "$stage/signed/lib/modules/$rel/extra" -name "$m.ko*" | head -n 1)
+		case $f in
+		*.xz) xz -dc "$f" ;;
+		*.zst) zstd -dcq "$f" ;;
+		*) cat "$f" ;;
+		esac | tail -c 28 | grep -qF '~Module signature appended~' ||
+			{ echo "# $m (${f:-missing}) carries no signature"; return 1; }
+	done
+}
+for k in "$@"; do
+	[ "$k" = debug ] && continue
+	check "$k: make install signs with MOK_KEY/MOK_CERT, and says NOT signed without a key" \
+		signed_install "$k" "$(kernel_release "$k")"
+	break
+done
+kernel_dirs=("$@")
+if [[ " ${kernel_dirs[*]} " != *" debian-"* ]]; then
+	ktap_result SKIP "make install signing" "no Debian kernel built"
+fi
+check "make tools-install DESTDIR PREFIX=/usr: tcplens (answers --help), tcplens(8), the exporter's units, the alert rules, /etc examples kept once edited" \
 	tools_installed
 ktap_finish
