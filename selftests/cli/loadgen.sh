@@ -95,6 +95,13 @@ stop
 
 serve never-close 127.0.0.1 "$((P + 2))"
 client -t "127.0.0.1:$((P + 2))" -n 3 -N 3 -c fin -d 10
+# the clients' FINs reach the kernel at once, the server's loop a moment
+# later: wait for the three CLOSE_WAIT sockets, then give it that moment
+for _ in $(seq 50); do
+	[ "$(ss -Htn state close-wait "( sport = :$((P + 2)) )" | wc -l)" -ge 3 ] && break
+	sleep 0.1
+done
+sleep 0.5
 stop
 check "never-close: the server leaked the 3 connections the clients closed" \
 	report_is "$tmp/srv.json" accepted=3 peer_fin=3 leaked=3
