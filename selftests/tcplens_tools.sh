@@ -116,7 +116,7 @@ check "export: close_wait anomaly with its 5 connections" \
 	test "$(metric "$OUT/b.prom" tcplens_observer_anomaly_size \
 		'kind="close_wait",family="ipv4",local="8080",remote="*"')" = 5
 check "export: object size == stats" \
-	test "$(metric "$OUT/b.prom" tcplens_observer_object_size)" = "$(obs_stat "$B" object_size)"
+	test "$(metric "$OUT/b.prom" tcplens_observer_object_size_bytes)" = "$(obs_stat "$B" object_size)"
 check "export: lens conn_init == /proc/net/tcplens/cc" \
 	test "$(metric "$OUT/a.prom" tcplens_lens_conn_init_total)" = "$(lens_cc "$A" conn_init)"
 check "export -o FILE writes the file whole, leaving no temporary" \
