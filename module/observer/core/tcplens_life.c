@@ -73,13 +73,6 @@ enum tcplens_life_end tcplens_life_due(const struct tcplens_life_limits *lim,
 	return TCPLENS_LIFE_KEEP;
 }
 
-bool tcplens_life_recheck(enum tcplens_state old, enum tcplens_state new,
-			  bool counted, u16 seg)
-{
-	return new != old || counted ||
-	       (old == TCPLENS_STATE_SYN_SENT && (seg & TCPLENS_SEG_RETRANS));
-}
-
 u8 tcplens_life_evict_class(enum tcplens_state state)
 {
 	return (unsigned int)state < TCPLENS_STATE_COUNT ?

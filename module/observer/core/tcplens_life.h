@@ -46,10 +46,16 @@ enum tcplens_life_end tcplens_life_due(const struct tcplens_life_limits *lim,
 /*
  * Must an entry that a segment (classified @seg) moved from @old to @new
  * be evaluated again at the next tick? @counted: it is counted in an
- * anomaly. Otherwise the segment only moved its last_seen.
+ * anomaly. Otherwise the segment only moved its last_seen. Inline: it runs
+ * for every packet (tcplens_obs_packet.c).
  */
-bool tcplens_life_recheck(enum tcplens_state old, enum tcplens_state new,
-			  bool counted, u16 seg);
+static inline bool tcplens_life_recheck(enum tcplens_state old,
+					enum tcplens_state new, bool counted,
+					u16 seg)
+{
+	return new != old || counted ||
+	       (old == TCPLENS_STATE_SYN_SENT && (seg & TCPLENS_SEG_RETRANS));
+}
 
 /* The eviction class of @state (0 for a state out of range). */
 u8 tcplens_life_evict_class(enum tcplens_state state);
