@@ -165,6 +165,24 @@ obs_state_count() {
 	obs_cat "$1" states | awk -v s="$2" '$1 == s { print $2 }'
 }
 
+# state_count_like_ss NS STATE SS_STATE: the states file counts STATE as
+# ss counts SS_STATE in NS. Sockets keep ageing out between the two reads
+# (an earlier scenario's TIME_WAIT on a slow kernel), so a count is judged
+# only when ss gives the same number before and after the observer's read;
+# it is retried for a few seconds, and the last numbers are shown.
+state_count_like_ss() {
+	local i a o b
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		a=$(ip netns exec "$1" ss -Htan state "$3" | wc -l)
+		o=$(obs_state_count "$1" "$2")
+		b=$(ip netns exec "$1" ss -Htan state "$3" | wc -l)
+		[ "$a" = "$b" ] && [ "$o" = "$a" ] && return 0
+		sleep 0.5
+	done
+	echo "# $2 in $1: ss $a then $b, observer ${o:-nothing}"
+	return 1
+}
+
 # obs_stat NS NAME
 obs_stat() {
 	obs_cat "$1" stats | awk -v k="$2" '$1 == k { print $2 }'

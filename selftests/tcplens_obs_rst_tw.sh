@@ -67,7 +67,7 @@ wait_for 5 eval '[ -z "$(ip netns exec $A ss -Htan state fin-wait-1 state fin-wa
 check "TIME_WAIT on the client: conns == ss" conns_match_ss "$A" ":808[23] TIME_WAIT$"
 tw_seen=$(ip netns exec "$A" ss -Htan state time-wait | wc -l)
 check "states counts TIME_WAIT like ss" \
-	test "$(obs_state_count "$A" TIME_WAIT)" = "$tw_seen"
+	state_count_like_ss "$A" TIME_WAIT time-wait
 # Both ends are watched in one loop: the observer's TIME_WAIT must last
 # 2MSL and end with the kernel's, give or take a tick and the polling
 # (Linux's own timer may run up to 1/8 late: timer wheel slack).
