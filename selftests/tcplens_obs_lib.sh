@@ -171,8 +171,8 @@ obs_state_count() {
 # only when ss gives the same number before and after the observer's read;
 # it is retried for a few seconds, and the last numbers are shown.
 state_count_like_ss() {
-	local i a o b
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	local _ a o b
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		a=$(ip netns exec "$1" ss -Htan state "$3" | wc -l)
 		o=$(obs_state_count "$1" "$2")
 		b=$(ip netns exec "$1" ss -Htan state "$3" | wc -l)
