@@ -32,6 +32,8 @@ BAD=(
 	hystart_n_rtt_sample=0 hystart_n_rtt_sample=256
 	hystart_css_growth_divisor=1 hystart_css_growth_divisor=65
 	hystart_css_rounds=0 hystart_css_rounds=256
+	hystart_ack_delay=2 hystart_ack_delay=maybe
+	hystart_cwnd_limited=2 hystart_cwnd_limited= hystart_css_rise=10
 	initial_ssthresh=1 initial_ssthresh=2147483648
 	initial_ssthresh=4294967296
 	beta=49 beta=91 beta=0.7 beta_ecn=49 beta_ecn=91 pacing=2 pacing=fast
@@ -43,7 +45,7 @@ GOOD_LOAD=(
 	hystart_min_rtt_thresh_us=20000 hystart_min_rtt_divisor=64
 	hystart_n_rtt_sample=255 hystart_css_growth_divisor=2
 	hystart_css_rounds=1 initial_ssthresh=2147483647 beta=90 beta_ecn=50
-	pacing=0
+	pacing=0 hystart_ack_delay=0 hystart_cwnd_limited=0 hystart_css_rise=0
 )
 # Taken through /sys, one by one, from the defaults.
 GOOD_SYSFS=(
@@ -53,6 +55,8 @@ GOOD_SYSFS=(
 	hystart_n_rtt_sample=1 hystart_css_growth_divisor=64
 	hystart_css_rounds=255 initial_ssthresh=2 initial_ssthresh=0
 	beta=50 beta=70 beta=90 beta_ecn=90 beta_ecn=80 pacing=0 pacing=1
+	hystart_ack_delay=0 hystart_ack_delay=1 hystart_cwnd_limited=0
+	hystart_cwnd_limited=1 hystart_css_rise=0 hystart_css_rise=1
 )
 
 ktap_header $((${#BAD[@]} * 2 + ${#GOOD_SYSFS[@]} + 2))
@@ -130,7 +134,7 @@ described() {
 		echo "# $name: $desc"
 		[ -n "$desc" ] || ok=1
 	done
-	[ "$n" = 13 ] && return $ok
+	[ "$n" = 16 ] && return $ok
 }
-check "modinfo describes all 13 parameters" described
+check "modinfo describes all 16 parameters" described
 ktap_finish

@@ -12,6 +12,9 @@
 #  - application-limited validation (RFC 2861, tcp_cwnd_application_limited()):
 #    a sender that uses a fraction of its window for longer than an RTO
 #    sees it cut towards what it used ("app-limited", app_limited);
+#  - HyStart++ sets aside the RTT samples of ACKs that come while the
+#    sender is not cwnd-limited (hystart_not_limited), unless
+#    hystart_cwnd_limited=0;
 #  - the pacing rate from the handshake's RTT on: a fresh connection, before
 #    any data, paces at tcp_pacing_ss_ratio (200%) of IW * MSS / srtt, and
 #    follows the sysctl; with pacing=1 it asks for TCP's internal pacing
@@ -38,7 +41,7 @@ at_exit() {
 }
 trap at_exit EXIT
 
-ktap_header 14
+ktap_header 16
 lens_fresh || { echo "# cannot load tcp_lens"; exit "$KSFT_FAIL"; }
 topo3_create tl-win-s tl-win-r tl-win-d || { echo "# topology"; exit "$KSFT_FAIL"; }
 topo3_path 20mbit 10ms $((2 * $(topo3_bdp_pkts 20 10))) 0% || exit "$KSFT_FAIL"
@@ -73,6 +76,7 @@ wait_for 10 eval "ip netns exec $TOPO3_D ss -Htln 'sport = :5301' | grep -q ." |
 #                    read cwnd2/ssthresh2
 #   trickle SECONDS  3 MB, drain, read cwnd1, then 2 KB every 20 ms,
 #                    read cwnd2
+#   sparse SECONDS   from the start, 2 KB every 20 ms, read cwnd2
 client() {
 	ip netns exec "$TOPO3_S" python3 - "$TOPO3_D_ADDR" "$@" <<'EOF_PY'
 import socket, struct, sys, time
@@ -110,8 +114,9 @@ if mode == "fresh":
           (i["pacing"], i["rtt"], i["mss"], i["cwnd"],
            mine[0] if mine else "missing"))
     sys.exit(0)
-s.sendall(b"x" * (3 << 20))
-drain(s)
+if mode != "sparse":
+    s.sendall(b"x" * (3 << 20))
+    drain(s)
 a = info(s)
 if mode == "idle":
     time.sleep(arg)
@@ -179,6 +184,22 @@ check "... traced as app-limited, each (cwnd + max(used, IW)) / 2, counted" \
 		awk "\$4 < (\$3 + 10) / 2 - 1 || \$4 >= \$3 { bad = 1 } END { exit bad }" <<<"$ev"'
 check "... and no idle restart (the pauses are shorter than an RTO)" \
 	test "$(delta idle_restart)" = 0
+
+# ---- HyStart++ samples only while cwnd-limited
+# 2 KB every 20 ms from the first byte: slow start with HyStart++ watching,
+# never more than a few segments of its IW in flight.
+mark hystart_not_limited
+out=$(client 40025 sparse 1.0) || { echo "# $out"; exit "$KSFT_FAIL"; }
+echo "# 2 KB every 20 ms from the start: $out; hystart_not_limited +$(delta hystart_not_limited)"
+check "a sender that never fills its window: HyStart++ sets its RTT samples aside" \
+	eval '[ "$(delta hystart_not_limited)" -ge 5 ]'
+lens_param hystart_cwnd_limited 0
+mark hystart_not_limited
+out=$(client 40026 sparse 1.0) || { echo "# $out"; exit "$KSFT_FAIL"; }
+lens_param hystart_cwnd_limited 1
+echo "# the same with hystart_cwnd_limited=0: $out; hystart_not_limited +$(delta hystart_not_limited)"
+check "... and with hystart_cwnd_limited=0 it counts them" \
+	test "$(delta hystart_not_limited)" = 0
 
 # ---- pacing from the first RTT sample
 # pacing_ok LINE PCT: the rate is PCT% of cwnd * mss / rtt, within 5%

@@ -78,6 +78,7 @@ static const u8 lens_ss_exit_counter[LENS_SS_EXIT_NR] = {
 	[LENS_SS_EXIT_HYSTART_DELAY] = LENS_CNT_SS_EXIT_HYSTART_DELAY,
 	[LENS_SS_EXIT_CSS] = LENS_CNT_SS_EXIT_CSS,
 	[LENS_SS_EXIT_LOSS] = LENS_CNT_SS_EXIT_LOSS,
+	[LENS_SS_EXIT_CSS_RISE] = LENS_CNT_SS_EXIT_CSS_RISE,
 };
 
 /*
@@ -97,6 +98,10 @@ static void lens_report_as(struct sock *sk, const struct lens_decision *d,
 		lens_count(sk, LENS_CNT_PARTIAL_ACK);
 	if (d->events & LENS_EV_RECOVERY_EXIT)
 		lens_count(sk, LENS_CNT_FULL_ACK);
+	if (d->events & LENS_EV_HSPP_AGG_HELD)
+		lens_count(sk, LENS_CNT_HSPP_AGG_HELD);
+	if (d->events & LENS_EV_HSPP_NOT_LIMITED)
+		lens_count(sk, LENS_CNT_HSPP_NOT_LIMITED);
 
 	if (!trace_lens_cwnd_enabled())
 		return;
@@ -142,6 +147,23 @@ static bool lens_decay_enabled(const struct sock *sk)
 	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle);
 }
 
+/*
+ * HyStart++'s allowance for ACK aggregation, tcp_cubic's
+ * hystart_ack_delay(): the time four GSO packets take at the pacing rate,
+ * at most 1 ms; none before a rate is set. GSO on this side and GRO on the
+ * receiver release ACKs in such bursts once the window is large, which
+ * would read as a rise of the round's minimum RTT.
+ */
+static u32 lens_hspp_agg_us(const struct sock *sk)
+{
+	unsigned long rate = READ_ONCE(sk->sk_pacing_rate);
+
+	if (!rate || rate == ~0UL)
+		return 0;
+	return min_t(u64, LENS_HSPP_ACK_DELAY_MAX_US,
+		     div64_ul((u64)sk->sk_gso_max_size * 4 * USEC_PER_SEC, rate));
+}
+
 /* Snapshot what the ACK just processed told the stack, in segments. */
 static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 			  const struct rate_sample *rs, struct lens_ack *ack)
@@ -161,6 +183,7 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 	ack->sacked_out = tp->sacked_out;
 	ack->pipe = tcp_packets_in_flight(tp);
 	ack->prr_out = tp->data_segs_out - ls->reduction_segs_out;
+	ack->agg_us = lens_hspp_agg_us(sk);
 	ack->flags = 0;
 	if (tcp_is_cwnd_limited(sk))
 		ack->flags |= LENS_ACK_CWND_LIMITED;

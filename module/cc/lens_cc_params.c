@@ -189,6 +189,18 @@ module_param_cb(hystart_css_rounds, &lens_param_u32_ops,
 		LENS_PARAM_FIELD(hspp_css_rounds), 0644);
 MODULE_PARM_DESC(hystart_css_rounds,
 		 "HyStart++ CSS_ROUNDS [1..255, default 5]");
+module_param_cb(hystart_ack_delay, &lens_param_bool_ops,
+		LENS_PARAM_FIELD(hspp_ack_delay), 0644);
+MODULE_PARM_DESC(hystart_ack_delay,
+		 "HyStart++: an RTT rise must also exceed the ACK-aggregation delay of 4 GSO packets, at most 1 ms [default 1]");
+module_param_cb(hystart_cwnd_limited, &lens_param_bool_ops,
+		LENS_PARAM_FIELD(hspp_cwnd_limited), 0644);
+MODULE_PARM_DESC(hystart_cwnd_limited,
+		 "HyStart++: count RTT samples only from ACKs that come while cwnd-limited [default 1]");
+module_param_cb(hystart_css_rise, &lens_param_bool_ops,
+		LENS_PARAM_FIELD(hspp_css_rise), 0644);
+MODULE_PARM_DESC(hystart_css_rise,
+		 "HyStart++: an RTT rise of another RttThresh in CSS ends slow start at once [default 1]");
 module_param_cb(recovery, &lens_param_recovery_ops,
 		LENS_PARAM_FIELD(recovery), 0644);
 MODULE_PARM_DESC(recovery,

@@ -35,6 +35,9 @@ static const char *const lens_counter_names[LENS_CNT_NR] = {
 	[LENS_CNT_CWR_OTHER] = "cwr_other",
 	[LENS_CNT_IDLE_RESTART] = "idle_restart",
 	[LENS_CNT_APP_LIMITED] = "app_limited",
+	[LENS_CNT_HSPP_AGG_HELD] = "hystart_agg_held",
+	[LENS_CNT_HSPP_NOT_LIMITED] = "hystart_not_limited",
+	[LENS_CNT_SS_EXIT_CSS_RISE] = "ss_exit_css_rise",
 };
 
 /* Who paces the socket: nobody, TCP itself (lens's pacing=1), or fq. */
@@ -100,6 +103,9 @@ static int lens_cc_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "param_hystart_n_rtt_sample %u\n", p->hspp_n_rtt_sample);
 	seq_printf(seq, "param_hystart_css_growth_divisor %u\n", p->hspp_css_growth_divisor);
 	seq_printf(seq, "param_hystart_css_rounds %u\n", p->hspp_css_rounds);
+	seq_printf(seq, "param_hystart_ack_delay %u\n", p->hspp_ack_delay);
+	seq_printf(seq, "param_hystart_cwnd_limited %u\n", p->hspp_cwnd_limited);
+	seq_printf(seq, "param_hystart_css_rise %u\n", p->hspp_css_rise);
 	seq_printf(seq, "param_recovery %s\n", lens_recovery_mode_name(p->recovery));
 	seq_printf(seq, "param_initial_ssthresh %u\n", p->initial_ssthresh);
 	seq_printf(seq, "param_beta %u\n", p->beta);

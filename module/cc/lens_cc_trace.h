@@ -33,7 +33,8 @@
 	{ LENS_REASON_CWR_ACK, "cwr-ack" },			\
 	{ LENS_REASON_CWR_DONE, "cwr-done" },			\
 	{ LENS_REASON_IDLE, "idle-restart" },			\
-	{ LENS_REASON_APP_LIMITED, "app-limited" }
+	{ LENS_REASON_APP_LIMITED, "app-limited" },		\
+	{ LENS_REASON_CSS_RISE, "css-rise" }
 
 #define LENS_TRACE_PHASES					\
 	{ LENS_PHASE_SS, "ss" },				\

@@ -37,7 +37,10 @@
  *    round ends when SND.UNA passes windowEnd. An RTT rise of RttThresh over
  *    the previous round moves SS to CSS, which grows by a quarter as fast;
  *    CSS returns to SS if the RTT falls back under its baseline, or ends in
- *    CA with ssthresh = cwnd after CSS_ROUNDS rounds.
+ *    CA with ssthresh = cwnd after CSS_ROUNDS rounds. Two additions, each
+ *    with a parameter: samples count only from ACKs that come while the
+ *    sender is cwnd-limited (hspp_cwnd_limited), and a rise must also clear
+ *    the glue's ACK-aggregation allowance, at most 1 ms (hspp_ack_delay).
  *
  * Reductions:
  *  - fast recovery and RTO set ssthresh = max(FlightSize * beta, 2), RFC 5681
@@ -278,6 +281,8 @@ int lens_params_check(const struct lens_params *p)
 			   LENS_HSPP_CSS_GROWTH_DIVISOR_MAX) ||
 	    !lens_in_range(p->hspp_css_rounds, LENS_HSPP_CSS_ROUNDS_MIN,
 			   LENS_HSPP_CSS_ROUNDS_MAX) ||
+	    p->hspp_ack_delay > 1 || p->hspp_cwnd_limited > 1 ||
+	    p->hspp_css_rise > 1 ||
 	    p->recovery >= LENS_RECOVERY_NR || p->pacing > 1 ||
 	    !lens_in_range(p->beta, LENS_BETA_MIN, LENS_BETA_MAX) ||
 	    !lens_in_range(p->beta_ecn, LENS_BETA_MIN, LENS_BETA_MAX) ||
@@ -549,11 +554,27 @@ static void lens_hspp_round_check(struct lens_cc *cc,
 	lens_hspp_start_round(cc);
 }
 
-/* currentRoundMinRTT = min(currentRoundMinRTT, samples since the last ACK). */
-static void lens_hspp_take_samples(struct lens_cc *cc)
+/*
+ * currentRoundMinRTT = min(currentRoundMinRTT, samples since the last ACK).
+ * With hspp_cwnd_limited, samples from an ACK that came while the sender
+ * was not cwnd-limited are set aside: such a round does not load the path,
+ * so its RTTs say nothing about the queue this flow builds, and would let
+ * the next cwnd-limited round look like a rise (RFC 9406 measures the delay
+ * that slow start itself causes). Growth is gated the same way.
+ */
+static void lens_hspp_take_samples(struct lens_cc *cc,
+				   const struct lens_params *p,
+				   const struct lens_ack *ack,
+				   struct lens_decision *d)
 {
 	if (!cc->pending_samples)
 		return;
+	if (p->hspp_cwnd_limited && !(ack->flags & LENS_ACK_CWND_LIMITED)) {
+		cc->pending_min_rtt = LENS_RTT_NONE;
+		cc->pending_samples = 0;
+		d->events |= LENS_EV_HSPP_NOT_LIMITED;
+		return;
+	}
 	cc->cur_round_min_rtt = min_t(u32, cc->cur_round_min_rtt,
 				      cc->pending_min_rtt);
 	cc->rtt_samples = (u8)min_t(u32, (u32)cc->rtt_samples +
@@ -562,28 +583,47 @@ static void lens_hspp_take_samples(struct lens_cc *cc)
 	cc->pending_samples = 0;
 }
 
-/* RttThresh = max(MIN_RTT_THRESH, min(lastRoundMinRTT / DIVISOR, MAX)). */
-static u32 lens_hspp_rtt_thresh(const struct lens_cc *cc,
-				const struct lens_params *p)
+/* RttThresh = max(MIN_RTT_THRESH, min(@rtt / MIN_RTT_DIVISOR, MAX)). */
+static u32 lens_hspp_thresh_of(const struct lens_params *p, u32 rtt)
 {
 	u32 div = max_t(u32, p->hspp_min_rtt_divisor, 1);
-	u32 t = min_t(u32, cc->last_round_min_rtt / div,
-		      p->hspp_max_rtt_thresh_us);
+	u32 t = min_t(u32, rtt / div, p->hspp_max_rtt_thresh_us);
 
 	return max_t(u32, p->hspp_min_rtt_thresh_us, t);
 }
 
-/* SS: a round minimum RttThresh above the last one's moves SS to CSS. */
+/* RFC 9406's RttThresh, of lastRoundMinRTT. */
+static u32 lens_hspp_rtt_thresh(const struct lens_cc *cc,
+				const struct lens_params *p)
+{
+	return lens_hspp_thresh_of(p, cc->last_round_min_rtt);
+}
+
+/*
+ * SS: a round minimum RttThresh above the last one's moves SS to CSS. With
+ * hspp_ack_delay the rise must also clear the ACK-aggregation allowance
+ * the glue measured (lens_ack.agg_us): a rise within it is GSO/GRO delay,
+ * not queue, and is reported as held.
+ */
 static void lens_hspp_check_delay_increase(struct lens_cc *cc,
 					   const struct lens_params *p,
+					   const struct lens_ack *ack,
 					   struct lens_decision *d)
 {
+	u64 thresh;
+
 	if (cc->cur_round_min_rtt == LENS_RTT_NONE ||
 	    cc->last_round_min_rtt == LENS_RTT_NONE)
 		return;
-	if ((u64)cc->cur_round_min_rtt <
-	    (u64)cc->last_round_min_rtt + lens_hspp_rtt_thresh(cc, p))
+	thresh = (u64)cc->last_round_min_rtt + lens_hspp_rtt_thresh(cc, p);
+	if ((u64)cc->cur_round_min_rtt < thresh)
 		return;
+	if (p->hspp_ack_delay &&
+	    (u64)cc->cur_round_min_rtt <
+	    thresh + min_t(u32, ack->agg_us, LENS_HSPP_ACK_DELAY_MAX_US)) {
+		d->events |= LENS_EV_HSPP_AGG_HELD;
+		return;
+	}
 	cc->css_baseline_min_rtt = cc->cur_round_min_rtt;
 	cc->css_rounds = 1;
 	cc->credit = 0;
@@ -591,12 +631,31 @@ static void lens_hspp_check_delay_increase(struct lens_cc *cc,
 	d->ss_exit = LENS_SS_EXIT_HYSTART_DELAY;
 }
 
-/* CSS: a round minimum under the baseline means the exit was spurious. */
-static void lens_hspp_check_spurious_css(struct lens_cc *cc,
-					 struct lens_decision *d)
+/*
+ * CSS: a round minimum under the baseline means the exit was spurious.
+ * With hspp_css_rise, one a further RttThresh (of the baseline) above it
+ * means it was not: the queue this flow built is still growing, and the
+ * rest of CSS's CSS_ROUNDS rounds, each up to a quarter larger, would
+ * overflow a buffer of a BDP or less. CSS then ends at once, as after its
+ * last round (ssthresh = cwnd, CA). RFC 9406 keeps CSS for its full
+ * rounds; this is lens's addition, off with hystart_css_rise=0.
+ */
+static void lens_hspp_check_css(struct lens_cc *cc,
+				const struct lens_params *p,
+				struct lens_decision *d)
 {
-	if (cc->cur_round_min_rtt >= cc->css_baseline_min_rtt)
+	u32 base = cc->css_baseline_min_rtt;
+
+	if (cc->cur_round_min_rtt >= base) {
+		if (p->hspp_css_rise && base != LENS_RTT_NONE &&
+		    cc->cur_round_min_rtt != LENS_RTT_NONE &&
+		    (u64)cc->cur_round_min_rtt >=
+		    (u64)base + lens_hspp_thresh_of(p, base)) {
+			lens_set_ssthresh(cc, cc->cwnd, LENS_REASON_CSS_RISE, d);
+			lens_end_slow_start(cc, LENS_SS_EXIT_CSS_RISE, d);
+		}
 		return;
+	}
 	cc->css_baseline_min_rtt = LENS_RTT_NONE;
 	cc->css_rounds = 0;
 	cc->credit = 0;
@@ -606,14 +665,15 @@ static void lens_hspp_check_spurious_css(struct lens_cc *cc,
 
 /* The checks RFC 9406 runs once a round has N_RTT_SAMPLE samples. */
 static void lens_hspp_check(struct lens_cc *cc, const struct lens_params *p,
+			    const struct lens_ack *ack,
 			    struct lens_decision *d)
 {
 	if (cc->rtt_samples < p->hspp_n_rtt_sample)
 		return;
 	if (cc->phase == LENS_PHASE_SS)
-		lens_hspp_check_delay_increase(cc, p, d);
+		lens_hspp_check_delay_increase(cc, p, ack, d);
 	else
-		lens_hspp_check_spurious_css(cc, d);
+		lens_hspp_check_css(cc, p, d);
 }
 
 /**
@@ -1240,9 +1300,9 @@ static void lens_open_on_ack(struct lens_cc *cc, const struct lens_params *p,
 	if (ack->acked && (ack->flags & LENS_ACK_CWND_LIMITED))
 		lens_grow(cc, p, ack->acked, d);
 	if (lens_hspp_tracking(cc)) {
-		lens_hspp_take_samples(cc);
+		lens_hspp_take_samples(cc, p, ack, d);
 		if (p->hystart)
-			lens_hspp_check(cc, p, d);
+			lens_hspp_check(cc, p, ack, d);
 	}
 }
 
@@ -1401,6 +1461,7 @@ static const char * const lens_reason_names[LENS_REASON_NR] = {
 	[LENS_REASON_CWR_DONE]		= "cwr_done",
 	[LENS_REASON_IDLE]		= "idle_restart",
 	[LENS_REASON_APP_LIMITED]	= "app_limited",
+	[LENS_REASON_CSS_RISE]		= "css_rise",
 };
 
 static const char * const lens_ss_exit_names[LENS_SS_EXIT_NR] = {
@@ -1409,6 +1470,7 @@ static const char * const lens_ss_exit_names[LENS_SS_EXIT_NR] = {
 	[LENS_SS_EXIT_HYSTART_DELAY]	= "hystart_delay",
 	[LENS_SS_EXIT_CSS]		= "css",
 	[LENS_SS_EXIT_LOSS]		= "loss",
+	[LENS_SS_EXIT_CSS_RISE]		= "css_rise",
 };
 
 static const char * const lens_recovery_mode_names[LENS_RECOVERY_NR] = {

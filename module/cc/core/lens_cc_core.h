@@ -77,6 +77,13 @@
 #define LENS_HSPP_CSS_ROUNDS_MIN	1
 #define LENS_HSPP_CSS_ROUNDS_MAX	255	/* lens_cc.css_rounds is a u8 */
 /*
+ * Most the ACK-aggregation allowance adds to RttThresh, us: GSO on the
+ * sender and GRO on the receiver delay ACKs by up to a few GSO packets'
+ * time on the wire, more so as the window (and so the GSO size) grows
+ * during slow start; tcp_cubic allows the same for its ACK trains.
+ */
+#define LENS_HSPP_ACK_DELAY_MAX_US	1000
+/*
  * Multiplicative decrease beta, percent of FlightSize kept by a congestion
  * signal: RFC 5681's 50, or up to 90. Congestion avoidance then adds
  * alpha = 3 (1 - beta) / (1 + beta) segments per RTT (RFC 9438 4.3), the
@@ -122,6 +129,9 @@ struct lens_params {
 	u32 hspp_n_rtt_sample;		/* N_RTT_SAMPLE */
 	u32 hspp_css_growth_divisor;	/* CSS_GROWTH_DIVISOR */
 	u32 hspp_css_rounds;		/* CSS_ROUNDS */
+	u32 hspp_ack_delay;		/* 1: RttThresh + lens_ack.agg_us */
+	u32 hspp_cwnd_limited;		/* 1: samples only while cwnd-limited */
+	u32 hspp_css_rise;		/* 1: a second rise in CSS ends it */
 	u32 recovery;			/* enum lens_recovery_mode */
 	u32 initial_ssthresh;		/* segments; 0: infinite */
 	u32 beta;			/* multiplicative decrease, percent */
@@ -153,6 +163,9 @@ struct lens_params {
 	.hspp_n_rtt_sample = LENS_HSPP_N_RTT_SAMPLE,			\
 	.hspp_css_growth_divisor = LENS_HSPP_CSS_GROWTH_DIVISOR,	\
 	.hspp_css_rounds = LENS_HSPP_CSS_ROUNDS,			\
+	.hspp_ack_delay = 1,						\
+	.hspp_cwnd_limited = 1,						\
+	.hspp_css_rise = 1,						\
 	.recovery = LENS_RECOVERY_PRR,					\
 	.initial_ssthresh = 0,						\
 	.beta = LENS_BETA_DEFAULT,					\
@@ -190,6 +203,7 @@ enum lens_reason {
 	LENS_REASON_CWR_DONE,		/* CWR over: cwnd = ssthresh */
 	LENS_REASON_IDLE,		/* restart after idle, RFC 5681 4.1 */
 	LENS_REASON_APP_LIMITED,	/* cwnd validation, RFC 2861 */
+	LENS_REASON_CSS_RISE,		/* CSS saw a second rise: ssthresh */
 	LENS_REASON_NR,
 };
 
@@ -202,6 +216,7 @@ enum lens_ss_exit {
 	LENS_SS_EXIT_HYSTART_DELAY,	/* HyStart++ RTT rise: SS -> CSS */
 	LENS_SS_EXIT_CSS,		/* CSS_ROUNDS done: CSS -> CA */
 	LENS_SS_EXIT_LOSS,		/* congestion signal: loss, RTO, ECN */
+	LENS_SS_EXIT_CSS_RISE,		/* CSS saw a second rise: CSS -> CA */
 	LENS_SS_EXIT_NR,
 };
 
@@ -212,6 +227,12 @@ enum lens_ss_exit {
 #define LENS_EV_LOSS_EXIT	0x08	/* the RTO episode completed */
 #define LENS_EV_CWR_IGNORED	0x10	/* CWR in an already cut window */
 #define LENS_EV_PARTIAL_ACK	0x20	/* a partial ACK in fast recovery */
+#define LENS_EV_HSPP_AGG_HELD	0x40	/* a rise >= RttThresh stayed within
+					 * the ACK-aggregation allowance
+					 */
+#define LENS_EV_HSPP_NOT_LIMITED 0x80	/* RTT samples set aside: the ACK
+					 * came while not cwnd-limited
+					 */
 
 /*
  * What one call did. Every entry point that takes one fills it completely
@@ -255,6 +276,9 @@ struct lens_ack {
 	u32 sacked_out;		/* SACKed in the scoreboard, after this ACK */
 	u32 pipe;		/* inflight estimate, tcp_packets_in_flight() */
 	u32 prr_out;		/* sent since the reduction episode began */
+	u32 agg_us;		/* HyStart++ allowance for ACK aggregation,
+				 * us, <= LENS_HSPP_ACK_DELAY_MAX_US
+				 */
 	u32 flags;		/* LENS_ACK_* */
 };
 

@@ -324,6 +324,46 @@ static void lens_hspp_css_rounds_test(struct kunit *test)
 }
 
 /*
+ * A second rise ends CSS at once (hystart_css_rise), worked numbers: the
+ * baseline of 112.5 ms gives RttThresh = min(112.5 / 8, 16) = 14.0625 ms,
+ * so a CSS round at 126.5625 ms or more ends slow start (ssthresh = cwnd,
+ * CA), and one at 126.5 ms does not. Off, CSS runs all its rounds.
+ */
+static void lens_hspp_css_rise_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	u32 acks, i;
+
+	lens_test_flow_to_css(test, &f, lens_tv_bases[1]);
+	lens_tv_flow_round(&f, 126500, 8);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_EQ(test, f.cc.css_rounds, 2);
+	/* 7 samples are not enough to judge; the eighth ends CSS. */
+	acks = f.acks;
+	for (i = 0; i < 7; i++)
+		lens_tv_flow_ack(&f, 126563);
+	KUNIT_EXPECT_EQ(test, f.cc.css_rounds, 3);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	lens_tv_flow_ack(&f, 126563);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_EQ(test, f.exit_ack[LENS_SS_EXIT_CSS_RISE], acks + 8);
+	KUNIT_EXPECT_FALSE(test, f.ss_exits & LENS_TV_BIT(LENS_SS_EXIT_CSS));
+	KUNIT_EXPECT_EQ(test, f.cc.ssthresh, f.cc.cwnd);
+	KUNIT_EXPECT_EQ(test, f.d.reason, LENS_REASON_CSS_RISE);
+	KUNIT_EXPECT_EQ(test, f.d.phase_out, LENS_PHASE_CA);
+	KUNIT_EXPECT_TRUE(test, f.cc.flags & LENS_F_HSPP_DONE);
+
+	/* Off: rounds far above the baseline leave CSS only at its end. */
+	lens_test_flow_to_css(test, &f, lens_tv_bases[0]);
+	f.p.hspp_css_rise = 0;
+	while (f.cc.phase == LENS_PHASE_CSS)
+		lens_tv_flow_round(&f, 200000, 8);
+	KUNIT_EXPECT_EQ(test, f.ss_exits,
+			LENS_TV_BIT(LENS_SS_EXIT_HYSTART_DELAY) |
+			LENS_TV_BIT(LENS_SS_EXIT_CSS));
+}
+
+/*
  * A loss in CSS ends slow start. Proved spurious and undone, slow start
  * resumes, and HyStart++ with it: an RTT rise moves it to CSS again.
  */
@@ -346,7 +386,8 @@ static void lens_hspp_loss_ends_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.cc.pending_samples, 1);
 	f.ss_exits = 0;
 	lens_tv_flow_round(&f, 500000, 8);
-	lens_tv_flow_round(&f, 900000, 8);
+	/* Within RttThresh of the new baseline: CSS goes on. */
+	lens_tv_flow_round(&f, 510000, 8);
 	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
 	KUNIT_EXPECT_EQ(test, f.ss_exits,
 			LENS_TV_BIT(LENS_SS_EXIT_HYSTART_DELAY));
@@ -370,6 +411,86 @@ static void lens_hspp_disabled_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.cc.cwnd, 80U);
 }
 
+/*
+ * The ACK-aggregation allowance, worked numbers: lastRoundMinRTT 40 ms
+ * gives RttThresh = max(4, min(40 / 8, 16)) = 5 ms. A round at 45.5 ms
+ * rises by 5.5 ms: CSS without the allowance; with a 1 ms allowance the
+ * bar is 46 ms, so it is held; 46 ms clears it. An allowance above 1 ms
+ * counts as 1 ms.
+ */
+static void lens_hspp_ack_delay_test(struct kunit *test)
+{
+	static const struct {
+		u32 ack_delay, agg_us, rtt_us, css;
+	} v[] = {
+		{ 0, 1000, 45500, 1 },	/* parameter off */
+		{ 1, 0, 45500, 1 },	/* no aggregation measured */
+		{ 1, 1000, 45500, 0 },	/* held */
+		{ 1, 1000, 45999, 0 },
+		{ 1, 1000, 46000, 1 },
+		{ 1, 5000, 46000, 1 },	/* capped at 1 ms */
+		{ 1, 400, 45400, 1 },
+		{ 1, 400, 45399, 0 },
+	};
+	struct lens_tv_flow f;
+	struct lens_params p;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		lens_tv_params_rfc(&p);
+		p.hspp_ack_delay = v[i].ack_delay;
+		lens_tv_flow_init(&f, &p, 10,
+				  lens_tv_bases[i % ARRAY_SIZE(lens_tv_bases)]);
+		f.agg_us = v[i].agg_us;
+		lens_tv_flow_round(&f, 40000, 8);
+		lens_tv_flow_round(&f, v[i].rtt_us, 8);
+		KUNIT_EXPECT_EQ_MSG(test, f.cc.phase,
+				    v[i].css ? LENS_PHASE_CSS : LENS_PHASE_SS,
+				    "vector %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, !!(f.events & LENS_EV_HSPP_AGG_HELD),
+				    !v[i].css, "vector %u", i);
+	}
+}
+
+/*
+ * RTT samples of ACKs that come while the sender is not cwnd-limited do
+ * not count: such a round of 150 ms after one of 100 ms neither fills the
+ * round's sample count nor moves SS to CSS; the same samples on
+ * cwnd-limited ACKs do. With hspp_cwnd_limited=0 they count as before.
+ */
+static void lens_hspp_cwnd_limited_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+	struct lens_params p;
+	u32 i;
+
+	lens_test_flow(&f, lens_tv_bases[1]);
+	lens_tv_flow_round(&f, 100000, 8);
+	f.not_limited = true;
+	for (i = 0; i < 8; i++)
+		lens_tv_flow_ack(&f, 150000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, f.cc.rtt_samples, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.cur_round_min_rtt, LENS_RTT_NONE);
+	KUNIT_EXPECT_TRUE(test, f.events & LENS_EV_HSPP_NOT_LIMITED);
+	f.not_limited = false;
+	for (i = 0; i < 7; i++)
+		lens_tv_flow_ack(&f, 150000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	lens_tv_flow_ack(&f, 150000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+
+	lens_tv_params_rfc(&p);
+	p.hspp_cwnd_limited = 0;
+	lens_tv_flow_init(&f, &p, 10, lens_tv_bases[1]);
+	lens_tv_flow_round(&f, 100000, 8);
+	f.not_limited = true;
+	for (i = 0; i < 8; i++)
+		lens_tv_flow_ack(&f, 150000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_FALSE(test, f.events & LENS_EV_HSPP_NOT_LIMITED);
+}
+
 static struct kunit_case lens_hystart_cases[] = {
 	KUNIT_CASE(lens_hspp_round_detection_test),
 	KUNIT_CASE_PARAM(lens_hspp_thresh_test, lens_tv_hspp_thresh_gen_params),
@@ -380,6 +501,9 @@ static struct kunit_case lens_hystart_cases[] = {
 	KUNIT_CASE(lens_hspp_css_rounds_test),
 	KUNIT_CASE(lens_hspp_loss_ends_test),
 	KUNIT_CASE(lens_hspp_disabled_test),
+	KUNIT_CASE(lens_hspp_ack_delay_test),
+	KUNIT_CASE(lens_hspp_cwnd_limited_test),
+	KUNIT_CASE(lens_hspp_css_rise_test),
 	{}
 };
 
@@ -1363,6 +1487,9 @@ static void lens_params_default_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.hspp_n_rtt_sample, 8U);
 	KUNIT_EXPECT_EQ(test, p.hspp_css_growth_divisor, 4U);
 	KUNIT_EXPECT_EQ(test, p.hspp_css_rounds, 5U);
+	KUNIT_EXPECT_EQ(test, p.hspp_ack_delay, 1U);
+	KUNIT_EXPECT_EQ(test, p.hspp_cwnd_limited, 1U);
+	KUNIT_EXPECT_EQ(test, p.hspp_css_rise, 1U);
 	KUNIT_EXPECT_EQ(test, p.initial_ssthresh, 0U);
 	KUNIT_EXPECT_EQ(test, p.beta, 70U);
 	KUNIT_EXPECT_EQ(test, p.beta_ecn, 80U);

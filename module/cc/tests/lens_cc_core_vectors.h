@@ -216,6 +216,15 @@ static const struct lens_tv_param lens_tv_params[] = {
 	LENS_TV_PARAM(hspp_css_rounds, 1, 0),
 	LENS_TV_PARAM(hspp_css_rounds, 255, 0),
 	LENS_TV_PARAM(hspp_css_rounds, 256, -EINVAL),
+	LENS_TV_PARAM(hspp_ack_delay, 0, 0),
+	LENS_TV_PARAM(hspp_ack_delay, 1, 0),
+	LENS_TV_PARAM(hspp_ack_delay, 2, -EINVAL),
+	LENS_TV_PARAM(hspp_cwnd_limited, 0, 0),
+	LENS_TV_PARAM(hspp_cwnd_limited, 1, 0),
+	LENS_TV_PARAM(hspp_cwnd_limited, 2, -EINVAL),
+	LENS_TV_PARAM(hspp_css_rise, 0, 0),
+	LENS_TV_PARAM(hspp_css_rise, 1, 0),
+	LENS_TV_PARAM(hspp_css_rise, 2, -EINVAL),
 	LENS_TV_PARAM(recovery, 0, 0),
 	LENS_TV_PARAM(recovery, 1, 0),
 	LENS_TV_PARAM(recovery, 2, -EINVAL),
@@ -297,6 +306,8 @@ struct lens_tv_flow {
 	u32 ss_exits;			/* LENS_TV_BIT(enum lens_ss_exit) seen */
 	u32 exit_ack[LENS_SS_EXIT_NR];	/* ACK number of each first exit */
 	u32 exit_cwnd[LENS_SS_EXIT_NR];	/* cwnd right after it */
+	u32 agg_us;			/* lens_ack.agg_us of every ACK */
+	bool not_limited;		/* ACKs come while not cwnd-limited */
 };
 
 static inline void lens_tv_flow_send(struct lens_tv_flow *f)
@@ -333,7 +344,8 @@ static inline void lens_tv_flow_ack(struct lens_tv_flow *f, s32 rtt_us)
 	ack.delivered = 1;
 	ack.flight_size = (f->nxt - f->una) / LENS_TV_MSS;
 	ack.pipe = ack.flight_size;
-	ack.flags = LENS_ACK_CWND_LIMITED;
+	ack.agg_us = f->agg_us;
+	ack.flags = f->not_limited ? 0 : LENS_ACK_CWND_LIMITED;
 	lens_cc_on_ack(&f->cc, &f->p, &ack, &f->d);
 	f->acks++;
 	f->events |= f->d.events;
