@@ -189,13 +189,13 @@ check "... and no idle restart (the pauses are shorter than an RTO)" \
 # 2 KB every 20 ms from the first byte: slow start with HyStart++ watching,
 # never more than a few segments of its IW in flight.
 mark hystart_not_limited
-out=$(client 40025 sparse 1.0) || { echo "# $out"; exit "$KSFT_FAIL"; }
+out=$(client 40027 sparse 1.0) || { echo "# $out"; exit "$KSFT_FAIL"; }
 echo "# 2 KB every 20 ms from the start: $out; hystart_not_limited +$(delta hystart_not_limited)"
 check "a sender that never fills its window: HyStart++ sets its RTT samples aside" \
 	eval '[ "$(delta hystart_not_limited)" -ge 5 ]'
 lens_param hystart_cwnd_limited 0
 mark hystart_not_limited
-out=$(client 40026 sparse 1.0) || { echo "# $out"; exit "$KSFT_FAIL"; }
+out=$(client 40028 sparse 1.0) || { echo "# $out"; exit "$KSFT_FAIL"; }
 lens_param hystart_cwnd_limited 1
 echo "# the same with hystart_cwnd_limited=0: $out; hystart_not_limited +$(delta hystart_not_limited)"
 check "... and with hystart_cwnd_limited=0 it counts them" \
