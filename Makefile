@@ -7,6 +7,7 @@
 #   sudo make install      modules_install (extra/) + depmod
 #   sudo make dkms-install register with DKMS (rebuilt for new kernels)
 #   sudo make tools-install the tcplens command into /usr/local/sbin
+#   make deb               tcplens-dkms_<version>_all.deb (DKMS) in .build/deb
 #   make demo              boot a VM, load everything, show it working
 #   make check             every test: KUnit + selftests on 3 kernels
 #   make kunit | selftests | style | bench
@@ -36,7 +37,7 @@ VERSION := $(shell git describe --tags --always 2>/dev/null || echo 0.1)
 DKMS_SRC := /usr/src/tcplens-$(VERSION)
 
 .PHONY: all modules install uninstall clean demo check kunit selftests style bench setup \
-	dkms-install dkms-uninstall tools-install stress
+	dkms-install dkms-uninstall tools-install stress deb
 
 all: modules
 
@@ -101,12 +102,13 @@ PREFIX ?= /usr/local
 # The command, its man page, the exporter's systemd service and timer,
 # and the Prometheus alert rules.
 SYSTEMD_UNITS := tcplens-export.service tcplens-export.timer
+SYSTEMD_DIR ?= $(PREFIX)/lib/systemd/system
 tools-install:
 	install -D -m 0755 scripts/tcplens $(DESTDIR)$(PREFIX)/sbin/tcplens
 	install -D -m 0644 scripts/tcplens.8 $(DESTDIR)$(PREFIX)/share/man/man8/tcplens.8
 	for u in $(SYSTEMD_UNITS); do \
 		sed 's|@SBINDIR@|$(PREFIX)/sbin|' scripts/systemd/$$u | \
-		install -D -m 0644 /dev/stdin $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u || exit 1; \
+		install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSTEMD_DIR)/$$u || exit 1; \
 	done
 	install -D -m 0644 scripts/prometheus/tcplens-alerts.yml \
 		$(DESTDIR)$(PREFIX)/share/tcplens/prometheus/tcplens-alerts.yml
@@ -115,6 +117,12 @@ tools-install:
 		[ -e $(DESTDIR)/etc/$$f ] || \
 		install -D -m 0644 scripts/etc/$$(echo $$f | tr / -) $(DESTDIR)/etc/$$f || exit 1; \
 	done
+
+# The Debian package: tcplens-dkms_<version>_all.deb in DEB_DIR, built
+# by debhelper and dh-dkms from a staged copy (scripts/mkdeb).
+DEB_DIR ?= $(CURDIR)/.build/deb
+deb:
+	scripts/mkdeb -o $(DEB_DIR) $(if $(DEB_VERSION),-v $(DEB_VERSION))
 
 dkms-uninstall:
 	dkms remove -m tcplens -v $(VERSION) --all

@@ -230,12 +230,12 @@ out=$(client 40026 fresh) || { echo "# $out"; exit "$KSFT_FAIL"; }
 echo "# pacing=1: $out"
 check "pacing=1: a new connection asks for TCP's internal pacing (cc_conns: internal)" \
 	test "$(field paced_by "$out")" = internal
-# counted_out: all six connections closed, each counted in and out once
+# counted_out: all eight connections (40021-40028) closed, each counted in and out once
 counted_out() {
-	[ "$(lens_cc "$TOPO3_S" conn_init)" = 6 ] &&
-		[ "$(lens_cc "$TOPO3_S" conn_release)" = 6 ]
+	[ "$(lens_cc "$TOPO3_S" conn_init)" = 8 ] &&
+		[ "$(lens_cc "$TOPO3_S" conn_release)" = 8 ]
 }
-check "the six connections were counted in (conn_init) and out (conn_release)" \
+check "the eight connections were counted in (conn_init) and out (conn_release)" \
 	wait_for 10 counted_out
 echo "# conn_init $(lens_cc "$TOPO3_S" conn_init), conn_release $(lens_cc "$TOPO3_S" conn_release)"
 lens_trace_remove
