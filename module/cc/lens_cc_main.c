@@ -152,7 +152,8 @@ static bool lens_decay_enabled(const struct sock *sk)
  * hystart_ack_delay(): the time four GSO packets take at the pacing rate,
  * at most 1 ms; none before a rate is set. GSO on this side and GRO on the
  * receiver release ACKs in such bursts once the window is large, which
- * would read as a rise of the round's minimum RTT.
+ * would read as a rise of the round's minimum RTT. Computed only while
+ * HyStart++ watches rounds: congestion avoidance's ACKs skip the division.
  */
 static u32 lens_hspp_agg_us(const struct sock *sk)
 {
@@ -183,7 +184,9 @@ static void lens_fill_ack(const struct sock *sk, const struct lens_sock *ls,
 	ack->sacked_out = tp->sacked_out;
 	ack->pipe = tcp_packets_in_flight(tp);
 	ack->prr_out = tp->data_segs_out - ls->reduction_segs_out;
-	ack->agg_us = lens_hspp_agg_us(sk);
+	ack->agg_us = 0;
+	if (lens_cc_hspp_tracking(&ls->cc))
+		ack->agg_us = lens_hspp_agg_us(sk);
 	ack->flags = 0;
 	if (tcp_is_cwnd_limited(sk))
 		ack->flags |= LENS_ACK_CWND_LIMITED;

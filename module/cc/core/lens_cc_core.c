@@ -515,6 +515,16 @@ static bool lens_hspp_tracking(const struct lens_cc *cc)
 	return lens_in_slow_start(cc) && !(cc->flags & LENS_F_HSPP_DONE);
 }
 
+/*
+ * The same, for the glue: only then does an ACK's lens_ack.agg_us matter,
+ * so it computes that (a 64-bit division) only then. Nothing but undo,
+ * which is not an ACK step, makes it true again once false.
+ */
+bool lens_cc_hspp_tracking(const struct lens_cc *cc)
+{
+	return lens_hspp_tracking(cc);
+}
+
 /* A new round: lastRoundMinRTT = currentRoundMinRTT, start afresh. */
 static void lens_hspp_start_round(struct lens_cc *cc)
 {

@@ -338,6 +338,7 @@ void lens_cc_sync(struct lens_cc *cc, u32 cwnd, u32 ssthresh);
 void lens_cc_rtt_sample(struct lens_cc *cc, s32 rtt_us);
 void lens_cc_on_ack(struct lens_cc *cc, const struct lens_params *p,
 		    const struct lens_ack *ack, struct lens_decision *d);
+bool lens_cc_hspp_tracking(const struct lens_cc *cc);
 
 /* Congestion signals and their undo. */
 u32 lens_loss_ssthresh(u32 flight_size, u32 beta);

@@ -1203,25 +1203,25 @@ static void lens_undo_resumes_hystart_test(struct kunit *test)
 
 	lens_tv_params_rfc(&p);
 	lens_cc_init(&cc, &p, 20, 0);
-	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
+	KUNIT_EXPECT_TRUE(test, lens_cc_hspp_tracking(&cc));
 	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
-	KUNIT_EXPECT_FALSE(test, lens_hspp_tracking(&cc));
+	KUNIT_EXPECT_FALSE(test, lens_cc_hspp_tracking(&cc));
 	KUNIT_EXPECT_EQ(test, d.ss_exit, LENS_SS_EXIT_LOSS);
 	lens_cc_undo(&cc, &d);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_SS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, LENS_INFINITE_SSTHRESH);
-	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
+	KUNIT_EXPECT_TRUE(test, lens_cc_hspp_tracking(&cc));
 	/* the same after a spurious RTO */
 	lens_cc_init(&cc, &p, 20, 0);
 	lens_cc_on_rto(&cc, &p, 20, 20000, &d);
 	lens_cc_undo(&cc, &d);
-	KUNIT_EXPECT_TRUE(test, lens_hspp_tracking(&cc));
+	KUNIT_EXPECT_TRUE(test, lens_cc_hspp_tracking(&cc));
 	/* congestion avoidance stays congestion avoidance */
 	lens_test_ca(&cc, &p, LENS_RECOVERY_PRR, 20000);
 	lens_cc_enter_recovery(&cc, &p, 20, ack.snd_nxt, &ack, &d);
 	lens_cc_undo(&cc, &d);
 	KUNIT_EXPECT_EQ(test, cc.phase, LENS_PHASE_CA);
-	KUNIT_EXPECT_FALSE(test, lens_hspp_tracking(&cc));
+	KUNIT_EXPECT_FALSE(test, lens_cc_hspp_tracking(&cc));
 }
 
 /*
