@@ -32,11 +32,18 @@ linux_source_dir() {
 	local ver dir
 	ver=$(linux_source_version)
 	dir=$TCPLENS_CACHE/src/$ver
+	# Under a lock: two callers (make check and a helper script, say)
+	# must not unpack into the same directory at once.
 	if [ ! -e "$dir/.unpacked" ]; then
-		log "unpacking $linux_source_tarball into $dir"
-		rm -rf "$dir" && mkdir -p "$dir"
-		tar -C "$dir" -xJf "$linux_source_tarball" || die "cannot unpack the kernel source"
-		touch "$dir/.unpacked"
+		mkdir -p "$TCPLENS_CACHE/src"
+		(
+			flock 9
+			[ -e "$dir/.unpacked" ] && exit 0
+			log "unpacking $linux_source_tarball into $dir"
+			rm -rf "$dir" && mkdir -p "$dir" &&
+				tar -C "$dir" -xJf "$linux_source_tarball" &&
+				touch "$dir/.unpacked"
+		) 9>"$TCPLENS_CACHE/src/.unpack.lock" || die "cannot unpack the kernel source"
 	fi
 	echo "$dir/linux-source-6.1"
 }
