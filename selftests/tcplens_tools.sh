@@ -28,7 +28,7 @@ trap 'lens_trace_remove; netns_cleanup' EXIT
 TOOL=$TCPLENS_TOP/scripts/tcplens
 A=tl-tool-a B=tl-tool-b
 OUT=$(mktemp -d /tmp/tl-tool.XXXXXX)
-ktap_header 14
+ktap_header 15
 obs_load
 lens_fresh >/dev/null || { echo "# modprobe tcp_lens failed"; exit $KSFT_FAIL; }
 obs_pair "$A" "$B"
@@ -57,6 +57,9 @@ check "status runs and shows the close_wait anomaly" \
 		[ "$rc" = 0 ] && grep -q "^close_wait .* 8080 " "$OUT/status"'
 check "conns --state CLOSE_WAIT --count == ss" \
 	test "$(tool "$B" conns -s close_wait -c)" = \
+	"$(ip netns exec "$B" ss -Htan state close-wait | wc -l)"
+check "--netns B conns -s close_wait -c, run from the init namespace == ss in B" \
+	test "$("$TOOL" --netns "$B" conns -s close_wait -c)" = \
 	"$(ip netns exec "$B" ss -Htan state close-wait | wc -l)"
 check "conns --port 8080 lists each of the server's connections once" \
 	test "$(tool "$B" conns -p 8080 | tail -n +2 | awk '{ print $2, $3 }' | sort -u | wc -l)" = 5

@@ -58,7 +58,7 @@ count_is() {
 	return 1
 }
 
-ktap_header 44
+ktap_header 45
 
 # ---- status, anomalies, cc
 t --proc "$BUSY" status
@@ -234,9 +234,15 @@ manpage_covers() {
 check "tcplens(8): renders without a warning, every command and anomaly kind in it" \
 	manpage_covers
 
+# ---- --netns (entering one that exists: selftests/tcplens_tools.sh)
+t --netns tl-cli-no-such-ns --proc "$BUSY" status
+check "--netns of a namespace that does not exist: exit 1, and it says so" \
+	eval 'exits 1 && grep -q "network namespace .tl-cli-no-such-ns. does not exist" "$tmp/err"'
+
 # ---- usage errors
 check "bad arguments: exit 2 with a message, each" \
 	usage_errors "$TOOL --proc $BUSY" "" "bogus" "conns --state NOPE" \
+	"--netns ../x status" "--netns . status" "--netns status" \
 	"conns --port 0" "conns --port 65536" "conns -f 5" "conns --min-age -1" \
 	"conns --min-age x" "conns --older-than 10" "conns --older-than 5x" \
 	"conns --older-than 1m5" "conns --sort name" "plot $here/trace" "plot --conn 1 -o $tmp/s.svg" \
