@@ -58,7 +58,7 @@ count_is() {
 	return 1
 }
 
-ktap_header 45
+ktap_header 46
 
 # ---- status, anomalies, cc
 t --proc "$BUSY" status
@@ -206,6 +206,38 @@ t plot "$here/trace" -o "$tmp/p.svg"
 check "plot: the busiest flow, every point, into well-formed SVG" \
 	eval 'exits 0 && [ "$(out)" = "$tmp/p.svg: $busiest points" ] &&
 		python3 -c "import sys, xml.etree.ElementTree as E; sys.exit(not E.parse(sys.argv[1]).getroot().tag.endswith(\"svg\"))" "$tmp/p.svg"'
+# plot_shape SVG PHASES: the shaded bands are PHASES in order, each as wide
+# as the time to the next change; the ticks of each axis are 0, s, 2s ...
+# with s 1, 2 or 5 times a power of ten, the last at or above the data.
+plot_shape() {
+	python3 - "$1" "$2" "$here/trace" <<'EOF2'
+import math, re, sys, xml.etree.ElementTree as E
+svg, want, trace = sys.argv[1], sys.argv[2].split(), sys.argv[3]
+ns = "{http://www.w3.org/2000/svg}"
+root = E.parse(svg).getroot()
+bands = [(r.find(ns + "title").text, float(r.get("width")))
+         for r in root.iter(ns + "rect") if r.get("class") == "phase"]
+if [b[0] for b in bands] != want:
+    sys.exit(f"# bands {bands}, want {want}")
+ts = [float(m[1]) for m in re.finditer(r"(\d+\.\d+): lens_cwnd: .*sport=40001 ", open(trace).read())]
+for axis in ("xtick", "ytick"):
+    v = [float(t.text) for t in root.iter(ns + "text") if t.get("class") == axis]
+    step = v[1] - v[0]
+    mant = step / 10 ** math.floor(math.log10(step))
+    if v[0] != 0 or any(abs(b - a - step) > 1e-9 for a, b in zip(v, v[1:])) or \
+            not any(abs(mant - m) < 1e-6 for m in (1, 2, 5)):
+        sys.exit(f"# {axis} ticks not round: {v}")
+xs = [t for t in root.iter(ns + "text") if t.get("class") == "xtick"]
+if float(xs[-1].text) < ts[-1] - ts[0] - 1e-9:
+    sys.exit(f"# the time axis ends at {xs[-1].text}, before the last change")
+widths = [w for _, w in bands]
+# ss ran 0.08 s, css 0.12 s, recovery 0.04 s: widths in that proportion
+if abs(widths[1] / widths[0] - 1.5) > 0.02 or abs(widths[2] / widths[0] - 0.5) > 0.02:
+    sys.exit(f"# band widths {widths} not as the phases lasted")
+EOF2
+}
+check "plot: phases as shaded bands (ss, css, recovery, as long as each lasted) and round ticks on both axes" \
+	plot_shape "$tmp/p.svg" "ss css recovery"
 check "plot: the garbled line is counted, the other flow named" \
 	eval 'grep -q "1 lens_cwnd lines not understood" "$tmp/err" && grep -q "2 connections in the trace, plotting 40001:5201" "$tmp/err"'
 t plot --conn 37336:5202 -o "$tmp/q.svg" <"$here/trace"
