@@ -48,7 +48,7 @@ trap 'loadgen_stop_all; lens_trace_remove; netns_cleanup' EXIT
 
 A=tl-cc-a R=tl-cc-r B=tl-cc-b
 A4=10.79.1.1 B4=10.79.2.1 B6=fd00:79:2::1
-ktap_header 25
+ktap_header 26
 
 tcplens_unload_all >/dev/null 2>&1
 tcplens_install_modules || { echo "# make install failed"; exit "$KSFT_FAIL"; }
@@ -229,10 +229,14 @@ flow_phase() {
 }
 out_of_loss() { local p; p=$(flow_phase) && [ -n "$p" ] && [ "$p" != loss ]; }
 wait_for 8 recovered
-lens_param hystart 0
-lens_param beta 600
-lens_param hystart 1
-lens_param beta 717
+# parameter writes while lens runs (beta in percent)
+param_writes() {
+	lens_param hystart 0 && lens_param beta 60 &&
+		[ "$(lens_param beta)" = 60 ] && [ "$(lens_param hystart)" = 0 ] &&
+		lens_param hystart 1 && lens_param beta 70 &&
+		[ "$(lens_param beta)" = 70 ] && [ "$(lens_param hystart)" = 1 ]
+}
+check "parameter writes under load are taken and read back" param_writes
 run tc -n "$R" qdisc change dev veth2 root netem rate 4mbit limit 20 loss 100%
 wait_for 10 eval '[ "$(lens_cc $A rto)" -gt "$rto0" ]'
 run tc -n "$R" qdisc change dev veth2 root netem rate 4mbit limit 20 loss 1%

@@ -5,9 +5,11 @@
 # lib.sh.
 
 # The debug kernel (KASAN, lockdep, kmemleak) under TCG runs several times
-# slower: scale waits and load generator durations by OBS_SLOW there.
+# slower: scale waits and load generator durations by OBS_SLOW there, and
+# poll once a second (each poll's execs cost seconds there, not ms).
 if [ "${TCPLENS_KERNEL:-}" = debug ]; then
 	OBS_SLOW=${OBS_SLOW:-5}
+	WAIT_POLL=${WAIT_POLL:-1}
 else
 	OBS_SLOW=${OBS_SLOW:-1}
 fi
