@@ -13,9 +13,13 @@
  *               mss_local mss_remote wscale_local wscale_remote
  *               retrans zero_win win_probes keepalives rsts flags
  *             family is ipv4/ipv6; mss_* is the MSS option of that side's
- *             SYN (0: not seen); wscale_* its window scale (-: not seen);
- *             the counters saturate at 65535; flags is "fwd" for an
- *             entry of forwarded traffic (local = responder), else "-".
+ *             SYN (0: SYN or option not seen); wscale_* its window scale
+ *             (-: SYN not seen, 0: a SYN without the option); the
+ *             counters count segments of both directions (retransmitted,
+ *             advertising a zero window, window probes, keepalives, RSTs
+ *             whether acceptable or not) and saturate at 65535; flags is
+ *             "fwd" for an entry of forwarded traffic (local =
+ *             responder), else "-".
  *             A read resumes where the previous chunk ended: reading the
  *             whole file is linear in the table size.
  * anomalies   "kind family local remote count oldest_ms raised_ms", one
