@@ -643,10 +643,6 @@ static void lens_hspp_check_delay_increase(struct lens_cc *cc,
 
 /*
  * CSS: a round minimum under the baseline means the exit was spurious.
- * The baseline is the minimum of the round CSS was entered in, so while
- * that round lasts its later, lower samples lower the baseline instead:
- * compared with it at once, each would flip CSS back to SS and the next
- * rise forward again, several times a round (css_spurious counting noise).
  * With hspp_css_rise, one a further RttThresh (of the baseline) above it
  * means it was not: the queue this flow built is still growing, and the
  * rest of CSS's CSS_ROUNDS rounds, each up to a quarter larger, would
@@ -660,11 +656,6 @@ static void lens_hspp_check_css(struct lens_cc *cc,
 {
 	u32 base = cc->css_baseline_min_rtt;
 
-	if (cc->css_rounds <= 1) {
-		cc->css_baseline_min_rtt = min_t(u32, base,
-						 cc->cur_round_min_rtt);
-		return;
-	}
 	if (cc->cur_round_min_rtt >= base) {
 		if (p->hspp_css_rise && base != LENS_RTT_NONE &&
 		    cc->cur_round_min_rtt != LENS_RTT_NONE &&

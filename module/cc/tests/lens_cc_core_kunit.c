@@ -273,41 +273,6 @@ static void lens_hspp_css_growth_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.d.reasons, LENS_REASON_BIT(LENS_REASON_CSS));
 }
 
-/*
- * Samples after the rise, in the round CSS was entered in, lower the
- * baseline (that round's minimum): no return to SS within the round; the
- * next round is judged against the lowered baseline.
- */
-static void lens_hspp_css_entry_round_test(struct kunit *test)
-{
-	struct lens_tv_flow f;
-	u32 i;
-
-	lens_test_flow(&f, lens_tv_bases[1]);
-	lens_tv_flow_round(&f, 100000, 8);
-	for (i = 0; i < 8; i++)
-		lens_tv_flow_ack(&f, 120000);
-	KUNIT_ASSERT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
-	KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt, 120000U);
-	f.events = 0;
-	for (i = 0; i < 4; i++) {
-		lens_tv_flow_ack(&f, 113000 - i * 100);
-		KUNIT_EXPECT_FALSE(test, f.d.events & LENS_EV_ROUND);
-		KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
-	}
-	KUNIT_EXPECT_FALSE(test, f.events & LENS_EV_CSS_SPURIOUS);
-	KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt, 112700U);
-	lens_tv_flow_round(&f, 0, 0);
-	/* the next round, above the lowered baseline: still CSS */
-	lens_tv_flow_round(&f, 112800, 8);
-	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
-	KUNIT_EXPECT_FALSE(test, f.events & LENS_EV_CSS_SPURIOUS);
-	/* and one under it: spurious */
-	lens_tv_flow_round(&f, 112600, 8);
-	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
-	KUNIT_EXPECT_TRUE(test, f.events & LENS_EV_CSS_SPURIOUS);
-}
-
 /* CSS returns to SS when a round's minimum falls under the baseline. */
 static void lens_hspp_spurious_exit_test(struct kunit *test)
 {
@@ -532,7 +497,6 @@ static struct kunit_case lens_hystart_cases[] = {
 	KUNIT_CASE(lens_hspp_needs_n_samples_test),
 	KUNIT_CASE(lens_hspp_ignores_absent_samples_test),
 	KUNIT_CASE(lens_hspp_css_growth_test),
-	KUNIT_CASE(lens_hspp_css_entry_round_test),
 	KUNIT_CASE(lens_hspp_spurious_exit_test),
 	KUNIT_CASE(lens_hspp_css_rounds_test),
 	KUNIT_CASE(lens_hspp_loss_ends_test),
