@@ -54,7 +54,7 @@
 need_root
 need_cmd ip ss nft python3 modprobe sysctl
 [ -x "$LOADGEN" ] || skip_all "tcplens_loadgen is not built"
-trap 'netns_cleanup' EXIT
+trap 'loadgen_stop_all; netns_cleanup' EXIT
 
 A=tl-ev-a B=tl-ev-b C=tl-ev-c D=tl-ev-d
 MAX=16
@@ -193,7 +193,7 @@ mix_is() {
 
 # open_one NS TARGET: one more held connection.
 open_one() {
-	loadgen_bg "$1" client -t "$2" -n 1 -N 1 -H 120000 -c fin -d 120
+	loadgen_bg "$1" client -t "$2" -n 1 -N 1 -H 600000 -c fin -d 600
 }
 
 # ---- order
@@ -205,24 +205,24 @@ setup ip netns exec "$A" nft add chain inet tl_ev in \
 	'{ type filter hook input priority 0; }'
 setup ip netns exec "$A" nft add rule inet tl_ev in tcp sport 8305 drop
 setup ip netns exec "$A" nft add rule inet tl_ev in tcp dport 8309 drop
-obs_serve "$B" 10.77.0.2 8301-8302 -m close-first -d 120
-obs_serve "$B" 10.77.0.2 8303 -m never-close -d 120
-obs_serve "$B" 10.77.0.2 8304-8305 -m echo -d 120
+obs_serve "$B" 10.77.0.2 8301-8302 -m close-first -d 600
+obs_serve "$B" 10.77.0.2 8303 -m never-close -d 600
+obs_serve "$B" 10.77.0.2 8304-8305 -m echo -d 600
 
 est_b() { ip netns exec "$B" ss -Htan state established "sport = :$1" | wc -l; }
-loadgen_bg "$A" client -t 10.77.0.2:8304 -n 4 -N 4 -H 120000 -c fin -d 120
+loadgen_bg "$A" client -t 10.77.0.2:8304 -n 4 -N 4 -H 600000 -c fin -d 600
 wait_for 15 eval '[ "$(est_b 8304)" = 4 ]'
 # A closes at once, B's application keeps its end: CLOSE_WAIT in B
-loadgen_bg "$A" client -t 10.77.0.2:8303 -n 2 -N 2 -c fin -d 120
+loadgen_bg "$A" client -t 10.77.0.2:8303 -n 2 -N 2 -c fin -d 600
 wait_for 15 eval '[ "$(ip netns exec $B ss -Htan state close-wait | wc -l)" = 2 ]'
 # B closes, A keeps its end open: FIN_WAIT2 in B
-loadgen_bg "$A" client -t 10.77.0.2:8302 -n 2 -N 2 -c none -d 120
+loadgen_bg "$A" client -t 10.77.0.2:8302 -n 2 -N 2 -c none -d 600
 wait_for 15 eval '[ "$(ip netns exec $B ss -Htan state fin-wait-2 | wc -l)" = 2 ]'
 # B closes, A answers with its FIN: TIME_WAIT in B, one at a time, so
 # that they are idle for different times
 TW=()
 for i in 1 2 3; do
-	loadgen_bg "$A" client -t 10.77.0.2:8301 -n 1 -N 1 -H 120000 -c fin -d 120
+	loadgen_bg "$A" client -t 10.77.0.2:8301 -n 1 -N 1 -H 600000 -c fin -d 600
 	wait_for 15 eval '[ "$(obs_state_count $B TIME_WAIT)" = $i ]'
 	TW+=("$(obs_conns "$B" | awk '$3 == "TIME_WAIT"' | grep -vxF -f <(printf '%s\n' "${TW[@]}" x))")
 	echo "# TIME_WAIT $i: ${TW[i - 1]}"
@@ -305,8 +305,8 @@ netns_cleanup
 obs_pair "$C" "$D"
 setup obs_sysctl "$D" max_tracked $MAX
 setup ip netns exec "$D" sysctl -qw net.ipv4.tcp_synack_retries=0
-obs_serve "$D" 10.77.0.2 8306-8307 -m echo -d 120
-loadgen_bg "$C" client -t 10.77.0.2:8306 -n 6 -N 6 -H 120000 -c fin -d 120
+obs_serve "$D" 10.77.0.2 8306-8307 -m echo -d 600
+loadgen_bg "$C" client -t 10.77.0.2:8306 -n 6 -N 6 -H 600000 -c fin -d 600
 wait_for 15 eval '[ "$(obs_state_count $D ESTABLISHED)" = 6 ]'
 check "flood: D's table holds the 6 held connections, as ss does" \
 	eval 'conns_match_ss "$D" . 6 && stats_are "$D" 6 0 0'
