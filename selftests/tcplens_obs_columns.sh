@@ -289,6 +289,27 @@ entry() {
 	ENTRY=
 	return 1
 }
+# read_both A_END B_END: A's entry A_END -> B_END in EA, B's entry
+# B_END -> A_END in EB (empty where not found once).
+read_both() {
+	local rc=0
+	entry "$A" "$1" "$2" || rc=1
+	EA=$ENTRY
+	entry "$B" "$2" "$1" || rc=1
+	EB=$ENTRY
+	return $rc
+}
+# both_entries LABEL A_END B_END: A's entry A_END -> B_END and B's entry
+# B_END -> A_END, each found once, in EA and EB (with A's read times in
+# EA_LO, EA_HI), as checks.
+both_entries() {
+	check "$1: A's entry found" entry "$A" "$2" "$3"
+	EA=$ENTRY EA_LO=$T_LO EA_HI=$T_HI
+	check "$1: B's entry found" entry "$B" "$3" "$2"
+	EB=$ENTRY
+	echo "# A: $EA"
+	echo "# B: $EB"
+}
 
 # f COLUMN [LINE]: one column of a conns line (ENTRY by default).
 f() {
@@ -353,12 +374,8 @@ setup drv open mid ipv4 8316 cmss=1000 smss=1200
 mid=$(val cport)
 obs_load
 setup drv xfer mid a 100
-check "mid-stream: A's entry found" entry "$A" "10.77.0.1:$mid" 10.77.0.2:8316
-ea=$ENTRY
-check "mid-stream: B's entry found" entry "$B" 10.77.0.2:8316 "10.77.0.1:$mid"
-eb=$ENTRY
-echo "# A: $ea"
-echo "# B: $eb"
+both_entries mid-stream "10.77.0.1:$mid" 10.77.0.2:8316
+ea=$EA eb=$EB
 check "mid-stream: ESTABLISHED, mss_* 0 0, wscale_* - - on both sides" \
 	eval 'is "$(cols "$ea" state mss_local mss_remote wscale_local wscale_remote)" "ESTABLISHED 0 0 - -" &&
 		is "$(cols "$eb" state mss_local mss_remote wscale_local wscale_remote)" "ESTABLISHED 0 0 - -"'
@@ -370,12 +387,8 @@ check "conns' header names the 16 documented columns" \
 	is "$(obs_cat "$A" conns | head -n 1)" "$CONNS_HDR"
 setup drv open c1 ipv4 8310 cmss=1000 smss=1200 rcvbuf=65536
 c1=$(val cport)
-check "8310: A's entry found" entry "$A" "10.77.0.1:$c1" 10.77.0.2:8310
-ea0=$ENTRY lo0=$T_LO hi0=$T_HI
-check "8310: B's entry found" entry "$B" 10.77.0.2:8310 "10.77.0.1:$c1"
-eb=$ENTRY
-echo "# A: $ea0"
-echo "# B: $eb"
+both_entries 8310 "10.77.0.1:$c1" 10.77.0.2:8310
+ea0=$EA lo0=$EA_LO hi0=$EA_HI eb=$EB
 check "8310: family ipv4, ESTABLISHED, flags - on both sides" \
 	eval 'is "$(cols "$ea0" family state flags)" "ipv4 ESTABLISHED -" &&
 		is "$(cols "$eb" family state flags)" "ipv4 ESTABLISHED -"'
@@ -430,10 +443,8 @@ run drv keepalive c2 3600 3600
 sleep 1
 for _ in 1 2 3 4 5; do
 	k1=$(nst "$A" TcpExtTCPKeepAlive)
-	entry "$A" "10.77.0.1:$c2" 10.77.0.2:8311
-	ea=$ENTRY
-	entry "$B" 10.77.0.2:8311 "10.77.0.1:$c2"
-	eb=$ENTRY
+	read_both "10.77.0.1:$c2" 10.77.0.2:8311
+	ea=$EA eb=$EB
 	k2=$(nst "$A" TcpExtTCPKeepAlive)
 	t_ka_end=$(now_ms)
 	[ "$k1" = "$k2" ] && break
@@ -471,10 +482,8 @@ tr=$(val total_retrans)
 r1=$(nst "$A" TcpRetransSegs) l1=$(nst "$A" TcpExtTCPLossProbes)
 rs=$((r1 - r0))
 dropped=$(ip netns exec "$B" nft list counter inet tl_col dropped | awk '$1 == "packets" { print $2 }')
-entry "$A" "10.77.0.1:$c3" 10.77.0.2:8312
-ea=$ENTRY
-entry "$B" 10.77.0.2:8312 "10.77.0.1:$c3"
-eb=$ENTRY
+read_both "10.77.0.1:$c3" 10.77.0.2:8312
+ea=$EA eb=$EB
 echo "# A: $ea"
 echo "# B: $eb"
 echo "# A: TcpRetransSegs +$rs, tcpi_total_retrans $tr, TcpExtTCPLossProbes +$((l1 - l0)); nft dropped $dropped of A's segments"
@@ -501,10 +510,8 @@ filled=$(val bytes)
 wait_for 10 eval '[ $(($(nst "$A" TcpExtTCPWinProbe) - p0)) -ge 2 ]'
 for _ in 1 2 3 4 5; do
 	p1=$(nst "$A" TcpExtTCPWinProbe) n1=$(zw)
-	entry "$A" "10.77.0.1:$c4" 10.77.0.2:8313
-	ea=$ENTRY
-	entry "$B" 10.77.0.2:8313 "10.77.0.1:$c4"
-	eb=$ENTRY
+	read_both "10.77.0.1:$c4" 10.77.0.2:8313
+	ea=$EA eb=$EB
 	p2=$(nst "$A" TcpExtTCPWinProbe) n2=$(zw)
 	t_zw_end=$(now_ms)
 	[ "$p1" = "$p2" ] && [ "$n1" = "$n2" ] && break
@@ -525,10 +532,8 @@ run drv recv c4 b "$filled"
 check "8313: B reads: all $filled bytes arrive" test "$(val bytes)" = "$filled"
 run drv wait_acked c4 15
 rs=$(($(nst "$A" TcpRetransSegs) - r0))
-entry "$A" "10.77.0.1:$c4" 10.77.0.2:8313
-ea=$ENTRY
-entry "$B" 10.77.0.2:8313 "10.77.0.1:$c4"
-eb=$ENTRY
+read_both "10.77.0.1:$c4" 10.77.0.2:8313
+ea=$EA eb=$EB
 echo "# after the drain: A: $ea"
 echo "#                  B: $eb (TcpRetransSegs in A +$rs)"
 check "8313: recovered: ESTABLISHED, retrans == TcpRetransSegs ($rs) on both sides" \
@@ -543,10 +548,8 @@ rsts_seen() {
 		entry "$B" 10.77.0.2:8314 "10.77.0.1:$c5" >/dev/null && [ "$(f rsts)" -ge 1 ]
 }
 wait_for 3 rsts_seen
-entry "$A" "10.77.0.1:$c5" 10.77.0.2:8314
-ea=$ENTRY
-entry "$B" 10.77.0.2:8314 "10.77.0.1:$c5"
-eb=$ENTRY
+read_both "10.77.0.1:$c5" 10.77.0.2:8314
+ea=$EA eb=$EB
 echo "# A: $ea"
 echo "# B: $eb"
 check "8314: an RST outside B's window: rsts 1, ESTABLISHED on both sides" \
@@ -567,12 +570,8 @@ check "8314: SO_LINGER 0: both entries closed (CLOSE or collected), ss in B has 
 # ---- 8315: IPv6
 setup drv open c6 ipv6 8315
 c6=$(val cport)
-check "8315: A's entry found, [v6]:port" entry "$A" "[fd00:77::1]:$c6" "[fd00:77::2]:8315"
-ea=$ENTRY
-check "8315: B's entry found" entry "$B" "[fd00:77::2]:8315" "[fd00:77::1]:$c6"
-eb=$ENTRY
-echo "# A: $ea"
-echo "# B: $eb"
+both_entries 8315 "[fd00:77::1]:$c6" "[fd00:77::2]:8315"
+ea=$EA eb=$EB
 check "8315: family ipv6, ESTABLISHED, mss 1440 1440 (MTU 1500), flags -" \
 	eval 'is "$(cols "$ea" family state mss_local mss_remote flags)" "ipv6 ESTABLISHED 1440 1440 -" &&
 		is "$(cols "$eb" family state mss_local mss_remote flags)" "ipv6 ESTABLISHED 1440 1440 -"'
