@@ -87,15 +87,7 @@ uninstall:
 	depmod -a $(DEPMOD_BASE) $(KERNELRELEASE)
 
 # DKMS: the sources (no tests) under /usr/src, rebuilt for each new kernel.
-# Checked first: without dkms, nothing is written under /usr/src.
-# --force: the modules carry no MODULE_VERSION, so DKMS's version check
-# takes any tcplens .ko already in the tree (`make install`'s in extra/,
-# an older DKMS build in updates/dkms) for "exactly" this one and would
-# skip installing while reporting the module installed. DKMS's copies go
-# to updates/, which depmod ranks before extra/.
 dkms-install:
-	@command -v dkms >/dev/null || \
-		{ echo "tcplens: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cp -r Kbuild include module $(DKMS_SRC)/
@@ -103,7 +95,7 @@ dkms-install:
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 	dkms add -m tcplens -v $(VERSION)
 	dkms build -m tcplens -v $(VERSION)
-	dkms install --force -m tcplens -v $(VERSION)
+	dkms install -m tcplens -v $(VERSION)
 
 # The tcplens command (scripts/tcplens).
 PREFIX ?= /usr/local
