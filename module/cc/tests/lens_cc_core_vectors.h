@@ -265,6 +265,10 @@ static const struct lens_tv_pacing lens_tv_pacing[] = {
 	/* 3221225470500 B/s * 1.2, exactly */
 	{ "ca_big_window_1s", 0x7fffffff, 1500, 1000000, 120, 3865470564600ULL },
 	{ "saturates", 0x7fffffff, 0xffffffffU, 1, 200, U64_MAX },
+	/* the last window below 4 GiB, 2^32 - 1 B, and the first above */
+	{ "window_4g_less_1", 65537, 65535, 3, 1000, 14316557650000000ULL },
+	/* 2^32 B * 1.2e6 / 7 = 736280107885714.29 */
+	{ "window_4g", 65536, 65536, 7, 120, 736280107885714ULL },
 	/* the sysctls' ends: 0% sends nothing, 1000% is ten times */
 	{ "ratio_0", 10, 1448, 100000, 0, 0 },
 	{ "ratio_1000", 10, 1448, 100000, 1000, 1448000 },
