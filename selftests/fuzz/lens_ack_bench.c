@@ -9,10 +9,11 @@
  * socket and that congestion control's per-ACK work runs on it:
  *
  *   lens  module/cc/core/lens_cc_core.c itself (linked in), behind a model
- *         of module/cc/lens_cc_main.c: pkts_acked, in_ack_event,
- *         cong_control and, at a loss, ssthresh and set_state, with the same
- *         calls in the same order. Socket reads become model-socket reads;
- *         the tracepoint is off, as it is unless somebody traces.
+ *         of module/cc/lens_cc_main.c: in_ack_event, cong_control (its
+ *         quick step, lens_cc_ack_quick(), or the full one) and, at a loss,
+ *         ssthresh and set_state, with the same calls in the same order.
+ *         Socket reads become model-socket reads; the tracepoint is off,
+ *         as it is unless somebody traces.
  *   reno  a model of what Linux 6.1 runs for tcp_reno instead: the body of
  *         tcp_cong_control() with tcp_cwnd_reduction() (PRR),
  *         tcp_may_raise_cwnd(), tcp_reno_cong_avoid(), tcp_slow_start(),
@@ -102,6 +103,7 @@ struct b_sock {
 	u32 reduction_segs_out;
 	bool ack_ece;
 	u32 counters[8];	/* lens_count()'s per-netns counters */
+	u32 quick_acks;		/* ACKs lens_cc_ack_quick() took */
 };
 
 struct b_ops {
@@ -169,14 +171,19 @@ static void lens_b_fill(const struct b_sock *s, const struct b_ack *a,
 	lens_ack_rules(ack, una_bytes, B_MSS, a ? a->losses : 0);
 }
 
-static void lens_b_apply(struct b_sock *s)
+static void lens_b_apply_window(struct b_sock *s)
 {
 	u32 cwnd = lens_cc_linux_cwnd(&s->cc, s->in.packets_out,
 				      s->in.sacked_out);
-	u64 rate;
 
 	s->snd_cwnd = clamp_t(u32, cwnd, 1, s->snd_cwnd_clamp);
 	s->snd_ssthresh = s->cc.ssthresh;
+}
+
+static void lens_b_pacing(struct b_sock *s)
+{
+	u64 rate;
+
 	if (!s->in.srtt_us)
 		return;
 	rate = lens_pacing_rate(lens_pacing_window(s->snd_cwnd,
@@ -186,6 +193,12 @@ static void lens_b_apply(struct b_sock *s)
 						    s->snd_ssthresh,
 						    b_ss_ratio, b_ca_ratio));
 	WRITE_ONCE(s->pacing_rate, min_t(u64, rate, s->max_pacing_rate));
+}
+
+static void lens_b_apply(struct b_sock *s)
+{
+	lens_b_apply_window(s);
+	lens_b_pacing(s);
 }
 
 static void lens_b_remember(struct b_sock *s)
@@ -244,23 +257,46 @@ static void lens_b_enter_recovery(struct b_sock *s)
 	lens_b_report(s, &d);
 }
 
-static void lens_b_ack(struct b_sock *s, const struct b_ack *a)
+/* lens_ack_quick() */
+static bool lens_b_quick(struct b_sock *s)
+{
+	u32 una_bytes = 0;
+
+	if (s->snd_cwnd > s->snd_cwnd_clamp || !s->in.cwnd_limited)
+		return false;
+	if (tcplens_seq_after(s->in.snd_una, s->prior_snd_una))
+		una_bytes = s->in.snd_una - s->prior_snd_una;
+	return lens_cc_ack_quick(&s->cc, &b_params, s->snd_cwnd,
+				 s->snd_ssthresh, una_bytes, B_MSS);
+}
+
+/* lens_ack_full() */
+static void lens_b_full(struct b_sock *s, const struct b_ack *a)
 {
 	struct lens_decision d;
 	struct lens_ack ack;
 
-	if (a->rtt_us > 0)				/* pkts_acked */
-		lens_cc_rtt_sample(&s->cc, a->rtt_us);
-	s->ack_ece = false;				/* in_ack_event */
+	lens_cc_rtt_sample(&s->cc, a->rtt_us);
 	lens_cc_sync(&s->cc, s->snd_cwnd, s->snd_ssthresh);
 	/* lens_validate_cwnd()'s tests; a bulk sender stops at the first */
 	if (!s->in.cwnd_limited && (s32)(b_now - s->snd_cwnd_stamp) >= b_rto)
 		s->snd_cwnd_stamp = b_now;
 	lens_b_fill(s, a, &ack);
 	lens_cc_on_ack(&s->cc, &b_params, &ack, &d);
-	lens_b_apply(s);
-	lens_b_remember(s);
+	lens_b_apply_window(s);
 	lens_b_report(s, &d);
+}
+
+/* in_ack_event, then cong_control (lens_cong_control_impl()) */
+static void lens_b_ack(struct b_sock *s, const struct b_ack *a)
+{
+	s->ack_ece = false;				/* in_ack_event */
+	if (lens_b_quick(s))
+		s->quick_acks++;
+	else
+		lens_b_full(s, a);
+	lens_b_pacing(s);
+	lens_b_remember(s);
 }
 
 static const struct b_ops lens_ops = {
@@ -508,6 +544,7 @@ struct b_run {
 	u32 cwnd, ssthresh;	/* where the simulation ended */
 	u32 phase_acks[LENS_PHASE_NR];	/* lens only */
 	u32 recoveries;
+	u32 quick_acks;		/* lens only */
 };
 
 static void b_step(struct b_sock *s, const struct b_ops *ops,
@@ -539,6 +576,7 @@ static void b_simulate(struct b_run *r, u32 n)
 	}
 	r->cwnd = s.snd_cwnd;
 	r->ssthresh = s.snd_ssthresh;
+	r->quick_acks = s.quick_acks;
 }
 
 static void b_null_ack(struct b_sock *s, const struct b_ack *a)
@@ -696,7 +734,8 @@ int main(int argc, char **argv)
 		if (runs[0].phase_acks[i])
 			printf(" %s %u", lens_phase_name(i),
 			       runs[0].phase_acks[i]);
-	printf("\n");
+	printf("\nlens ACKs taken by lens_cc_ack_quick(): %u of %u\n",
+	       runs[0].quick_acks, n);
 	for (v = 0; v < 3; v++) {
 		qsort(ns[v], k, sizeof(double), b_cmp);
 		med[v] = ns[v][k / 2];

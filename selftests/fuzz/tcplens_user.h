@@ -26,6 +26,7 @@ typedef int64_t s64;
 typedef uint16_t __be16;
 typedef uint32_t __be32;
 
+#define BIT(nr)		(1UL << (nr))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define noinline __attribute__((noinline))

@@ -413,13 +413,13 @@ static u32 lens_slow_start(struct lens_cc *cc, const struct lens_params *p,
 
 /*
  * The segments acknowledged per +1 of congestion avoidance: cwnd / alpha
- * with alpha = 3 (1 - beta) / (1 + beta), rounded up; exactly cwnd for
- * RFC 5681's beta = 1/2.
+ * rounded up, lens_ai_num() / lens_ai_den(); exactly cwnd for RFC 5681's
+ * beta = 1/2.
  */
 static u32 lens_ai_window(u32 cwnd, u32 beta)
 {
-	u32 den = 3 * (100 - clamp_t(u32, beta, LENS_BETA_MIN, LENS_BETA_MAX));
-	u64 w = div_u64((u64)max_t(u32, cwnd, 1) * (100 + beta) + den - 1, den);
+	u32 den = lens_ai_den(beta);
+	u64 w = div_u64(lens_ai_num(cwnd, beta) + den - 1, den);
 
 	return (u32)min_t(u64, w, U32_MAX);
 }
@@ -692,9 +692,9 @@ static void lens_hspp_check(struct lens_cc *cc, const struct lens_params *p,
  * @rtt_us: the sample, in microseconds; <= 0 means none and is ignored
  *
  * The glue feeds samples from ACKs of never-retransmitted data only (Karn's
- * rule; Linux's pkts_acked() runs before the ACK's congestion step). The
- * sample is charged to the round that is current at the next ACK step, after
- * that step's round detection, which keeps RFC 9406's order of operations.
+ * rule), just before the ACK's congestion step. The sample is charged to
+ * the round that is current at that step, after its round detection, which
+ * keeps RFC 9406's order of operations.
  */
 void lens_cc_rtt_sample(struct lens_cc *cc, s32 rtt_us)
 {
@@ -907,7 +907,7 @@ static void lens_prr_start(struct lens_cc *cc, const struct lens_ack *ack,
 void lens_ack_rules(struct lens_ack *ack, u32 una_bytes, u32 mss, s32 losses)
 {
 	mss = max_t(u32, mss, 1);
-	ack->acked = DIV_ROUND_UP(una_bytes, mss);
+	ack->acked = lens_segs_acked(una_bytes, mss);
 	ack->flags &= ~(LENS_ACK_SAFE | LENS_ACK_SUB_SMSS);
 	if (una_bytes && losses <= 0)
 		ack->flags |= LENS_ACK_SAFE;
@@ -1373,67 +1373,24 @@ u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
 	return cc->cwnd;
 }
 
-/**
- * lens_pacing_percent() - which pacing gain a window gets
- * @cwnd: the window paced, segments
- * @ssthresh: slow-start threshold
- * @ss_pct: the gain while the window may still double (net.ipv4.
- *	    tcp_pacing_ss_ratio, 200 by default)
- * @ca_pct: the gain otherwise (tcp_pacing_ca_ratio, 120)
- *
- * As tcp_update_pacing_rate() decides it: the slow-start gain only below
- * half of ssthresh, so that the rounds that approach ssthresh, and the
- * slow start after a loss, do not pace at twice the rate the window holds.
- *
- * Return: @ss_pct or @ca_pct.
- */
-u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct, u32 ca_pct)
-{
-	return cwnd < ssthresh / 2 ? ss_pct : ca_pct;
-}
-
-/**
- * lens_pacing_window() - the window a pacing rate is computed for
- * @cwnd: the congestion window, segments
- * @packets_out: segments in flight
- *
- * As tcp_update_pacing_rate(): the larger of the two, so that a window
- * just cut below what is in flight does not stall the flight's ACK clock.
- *
- * Return: max(@cwnd, @packets_out).
- */
-u32 lens_pacing_window(u32 cwnd, u32 packets_out)
-{
-	return max(cwnd, packets_out);
-}
-
-/**
- * lens_pacing_rate() - pacing rate for a window, in bytes per second
- * @cwnd: window paced, segments (0 is taken as 1): the larger of cwnd and
- *	  the segments in flight, as the stack uses
- * @mss: segment size, bytes
- * @srtt_us: smoothed RTT, microseconds (unscaled)
- * @pct: gain in percent (lens_pacing_percent())
- *
- * rate = gain * cwnd * mss / srtt. The division is split into quotient and
+/*
+ * lens_pacing_rate()'s general case: cwnd * mss past 32 bits (or no RTT,
+ * or a gain past 429496%). The division is split into quotient and
  * remainder so that no intermediate overflows; a result past U64_MAX
  * saturates.
- *
- * Return: the rate, or U64_MAX (no limit) while there is no RTT estimate.
  */
-u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, u32 pct)
+u64 lens_pacing_rate_wide(u32 cwnd, u32 mss, u32 srtt_us, u32 pct)
 {
-	/* gain * USEC_PER_SEC; the sysctls stop at 1000%, u32 holds 429496% */
-	u32 scale = min_t(u32, pct, 400000) * (1000000 / 100);
+	u32 scale = min_t(u32, pct, LENS_PACING_PCT_MAX) * (1000000 / 100);
 	u64 bytes = (u64)max_t(u32, cwnd, 1) * mss;
 	u64 q, r, frac;
 
 	if (!srtt_us)
 		return U64_MAX;
-	q = div_u64(bytes, srtt_us);
-	r = bytes - q * srtt_us;
 	if (!scale)
 		return 0;
+	q = div_u64(bytes, srtt_us);
+	r = bytes - q * srtt_us;
 	if (q > div_u64(U64_MAX, scale))
 		return U64_MAX;
 	frac = div_u64(r * scale, srtt_us);	/* r < srtt_us: no overflow */

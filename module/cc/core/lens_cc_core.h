@@ -16,10 +16,11 @@
  *
  * From struct tcp_congestion_ops:
  *   init          lens_cc_init()
- *   pkts_acked    lens_cc_rtt_sample()
- *   cong_control  lens_cc_sync(), lens_cc_on_ack(); then tp->snd_cwnd =
- *                 lens_cc_linux_cwnd(), tp->snd_ssthresh = cc->ssthresh,
- *                 sk_pacing_rate = lens_pacing_rate()
+ *   cong_control  lens_cc_ack_quick(), or if it refuses the ACK
+ *                 lens_cc_rtt_sample() (the rate sample's RTT),
+ *                 lens_cc_sync(), lens_cc_on_ack(), tp->snd_cwnd =
+ *                 lens_cc_linux_cwnd(), tp->snd_ssthresh = cc->ssthresh;
+ *                 then sk_pacing_rate = lens_pacing_rate()
  *   ssthresh      lens_loss_ssthresh()
  *   set_state     Recovery: lens_cc_enter_recovery(); Loss:
  *                 lens_cc_on_rto(); CWR: lens_cc_on_cwr(); CWR to Open
@@ -365,15 +366,160 @@ void lens_cc_app_limited(struct lens_cc *cc, u32 used, u32 init_cwnd,
 u32 lens_newreno_linux_cwnd(u32 rfc_cwnd, u32 flight_size, u32 sacked_out);
 u32 lens_cc_linux_cwnd(const struct lens_cc *cc, u32 flight_size,
 		       u32 sacked_out);
-u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct, u32 ca_pct);
-u32 lens_pacing_window(u32 cwnd, u32 packets_out);
-u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, u32 pct);
+u64 lens_pacing_rate_wide(u32 cwnd, u32 mss, u32 srtt_us, u32 pct);
 
 /* Names for traces and /proc. Out-of-range values read "unknown". */
 const char *lens_phase_name(enum lens_phase phase);
 const char *lens_reason_name(enum lens_reason reason);
 const char *lens_ss_exit_name(enum lens_ss_exit exit);
 const char *lens_recovery_mode_name(enum lens_recovery_mode mode);
+
+/**
+ * lens_pacing_percent() - which pacing gain a window gets
+ * @cwnd: the window paced, segments
+ * @ssthresh: slow-start threshold
+ * @ss_pct: the gain while the window may still double (net.ipv4.
+ *	    tcp_pacing_ss_ratio, 200 by default)
+ * @ca_pct: the gain otherwise (tcp_pacing_ca_ratio, 120)
+ *
+ * As tcp_update_pacing_rate() decides it: the slow-start gain only below
+ * half of ssthresh, so that the rounds that approach ssthresh, and the
+ * slow start after a loss, do not pace at twice the rate the window holds.
+ *
+ * Return: @ss_pct or @ca_pct.
+ */
+static inline u32 lens_pacing_percent(u32 cwnd, u32 ssthresh, u32 ss_pct,
+				      u32 ca_pct)
+{
+	return cwnd < ssthresh / 2 ? ss_pct : ca_pct;
+}
+
+/**
+ * lens_pacing_window() - the window a pacing rate is computed for
+ * @cwnd: the congestion window, segments
+ * @packets_out: segments in flight
+ *
+ * As tcp_update_pacing_rate(): the larger of the two, so that a window
+ * just cut below what is in flight does not stall the flight's ACK clock.
+ *
+ * Return: max(@cwnd, @packets_out).
+ */
+static inline u32 lens_pacing_window(u32 cwnd, u32 packets_out)
+{
+	return max(cwnd, packets_out);
+}
+
+/*
+ * The largest gain lens_pacing_rate() applies, percent: gain * USEC_PER_SEC
+ * / 100 then fits in 32 bits (the sysctls stop at 1000%).
+ */
+#define LENS_PACING_PCT_MAX	400000
+
+/**
+ * lens_pacing_rate() - pacing rate for a window, in bytes per second
+ * @cwnd: window paced, segments (0 is taken as 1): the larger of cwnd and
+ *	  the segments in flight, as the stack uses
+ * @mss: segment size, bytes
+ * @srtt_us: smoothed RTT, microseconds (unscaled)
+ * @pct: gain in percent (lens_pacing_percent()), at most
+ *	 LENS_PACING_PCT_MAX
+ *
+ * rate = gain * cwnd * mss / srtt, rounded down. With cwnd * mss under
+ * 4 GB, as on every ACK of a real path, the product with the gain fits in
+ * 64 bits and one division does; lens_pacing_rate_wide() takes the rest.
+ *
+ * Return: the rate, or U64_MAX (no limit) while there is no RTT estimate.
+ */
+static inline u64 lens_pacing_rate(u32 cwnd, u32 mss, u32 srtt_us, u32 pct)
+{
+	u64 bytes = (u64)max_t(u32, cwnd, 1) * mss;
+
+	if (likely(srtt_us && pct <= LENS_PACING_PCT_MAX && !(bytes >> 32)))
+		return div_u64(bytes * (pct * (1000000 / 100)), srtt_us);
+	return lens_pacing_rate_wide(cwnd, mss, srtt_us, pct);
+}
+
+/* The quick step of congestion avoidance (the common ACK), inline. */
+
+/*
+ * Congestion avoidance adds alpha = 3 (1 - beta) / (1 + beta) segments per
+ * window acknowledged (RFC 9438 4.3). With beta in percent, one segment is
+ * earned per lens_ai_num() / lens_ai_den() = cwnd (100 + beta) /
+ * (3 (100 - beta)) segments acknowledged.
+ */
+static inline u32 lens_ai_den(u32 beta)
+{
+	return 3 * (100 - clamp_t(u32, beta, LENS_BETA_MIN, LENS_BETA_MAX));
+}
+
+static inline u64 lens_ai_num(u32 cwnd, u32 beta)
+{
+	return (u64)max_t(u32, cwnd, 1) * (100 + beta);
+}
+
+/*
+ * The segments an advance of SND.UNA by @una_bytes acknowledges, a partial
+ * one counted whole (@mss >= 1). The one- and two-segment ACKs of a bulk
+ * flow are told apart without a division; no sum can wrap.
+ */
+static inline u32 lens_segs_acked(u32 una_bytes, u32 mss)
+{
+	if (una_bytes <= mss)
+		return una_bytes ? 1 : 0;
+	if (una_bytes - mss <= mss)
+		return 2;
+	return una_bytes / mss + !!(una_bytes % mss);
+}
+
+/*
+ * The largest window lens_cc_ack_quick() takes: its window of credit,
+ * lens_ai_window(), then fits in 32 bits for every beta (2^24 segments are
+ * 24 GB at a 1448-byte SMSS).
+ */
+#define LENS_QUICK_CWND_MAX	BIT(24)
+
+/**
+ * lens_cc_ack_quick() - the step of an ACK that only adds to CA's credit
+ * @cc: state
+ * @p: parameters
+ * @cwnd: the socket's cwnd, segments, as lens_cc_sync() would take it
+ * @ssthresh: the socket's ssthresh
+ * @una_bytes: how far the ACK advanced SND.UNA, bytes (0: not at all)
+ * @mss: SMSS, bytes (0 is taken as 1)
+ *
+ * Most ACKs of a long flow are congestion avoidance's, and most of those
+ * move nothing: they add to the credit toward the next segment and leave
+ * cwnd, ssthresh and the phase alone. For such an ACK of a cwnd-limited
+ * sender, lens_cc_sync() and lens_cc_on_ack() would change cc->credit and
+ * nothing else, and record no decision. This does the same with one
+ * multiplication, without the snapshot of struct lens_ack. It refuses,
+ * leaving @cc untouched, any ACK the full step must see: another phase, a
+ * window the stack changed behind lens's back, or an ACK that completes an
+ * increase (which is a decision, traced and counted).
+ *
+ * The caller vouches that the sender is cwnd-limited: otherwise its
+ * application-limited check comes first and the ACK grows nothing.
+ *
+ * Return: true if the ACK was taken, false if it needs the full step.
+ */
+static inline bool lens_cc_ack_quick(struct lens_cc *cc,
+				     const struct lens_params *p, u32 cwnd,
+				     u32 ssthresh, u32 una_bytes, u32 mss)
+{
+	u64 credit;
+
+	if (cc->phase != LENS_PHASE_CA || cwnd != cc->cwnd ||
+	    ssthresh != cc->ssthresh || cwnd < ssthresh ||
+	    cwnd > LENS_QUICK_CWND_MAX)
+		return false;
+	credit = (u64)cc->credit +
+		 lens_segs_acked(una_bytes, max_t(u32, mss, 1));
+	/* credit >= lens_ai_window(cwnd), without its division */
+	if (credit * lens_ai_den(p->beta) >= lens_ai_num(cwnd, p->beta))
+		return false;
+	cc->credit = (u32)credit;
+	return true;
+}
 
 /* True while a fast recovery episode is in progress. */
 static inline bool lens_cc_in_recovery(const struct lens_cc *cc)

@@ -115,9 +115,171 @@ static void lens_ca_credit_across_acks_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.credit, 0U);
 }
 
+/* A connection in congestion avoidance at @cwnd with @credit, beta @beta. */
+static void lens_test_ca_at(struct lens_cc *cc, struct lens_params *p,
+			    u32 beta, u32 cwnd, u32 credit)
+{
+	lens_tv_params_rfc(p);
+	p->beta = beta;
+	p->initial_ssthresh = cwnd;
+	lens_cc_init(cc, p, cwnd, 0);
+	cc->credit = credit;
+}
+
+/*
+ * The quick step's worked numbers. beta 0.7 at cwnd 100: one segment per
+ * ceil(100 * 170 / 90) = 189 acknowledged. From credit 186 a two-segment
+ * ACK leaves 188 and is taken; the next segment would complete 189 and is
+ * refused, and the full step then grows cwnd to 101. beta 0.5 at cwnd 20:
+ * one per 20.
+ */
+static void lens_ack_quick_test(struct kunit *test)
+{
+	struct lens_ack ack = { .flags = LENS_ACK_CWND_LIMITED };
+	struct lens_decision d;
+	struct lens_params p;
+	struct lens_cc cc, was;
+
+	lens_test_ca_at(&cc, &p, 70, 100, 186);
+	KUNIT_ASSERT_EQ(test, cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_TRUE(test, lens_cc_ack_quick(&cc, &p, 100, 100, 2896, 1448));
+	KUNIT_EXPECT_EQ(test, cc.credit, 188U);
+	was = cc;
+	KUNIT_EXPECT_FALSE(test, lens_cc_ack_quick(&cc, &p, 100, 100, 1448, 1448));
+	KUNIT_EXPECT_EQ(test, memcmp(&cc, &was, sizeof(cc)), 0);
+	lens_ack_rules(&ack, 1448, 1448, 0);
+	lens_cc_on_ack(&cc, &p, &ack, &d);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 101U);
+	KUNIT_EXPECT_EQ(test, cc.credit, 0U);
+	KUNIT_EXPECT_EQ(test, d.reasons, LENS_REASON_BIT(LENS_REASON_CA));
+
+	/* a partial segment counts whole; nothing acked adds nothing */
+	lens_test_ca_at(&cc, &p, 50, 20, 18);
+	KUNIT_EXPECT_TRUE(test, lens_cc_ack_quick(&cc, &p, 20, 20, 100, 1448));
+	KUNIT_EXPECT_EQ(test, cc.credit, 19U);
+	KUNIT_EXPECT_TRUE(test, lens_cc_ack_quick(&cc, &p, 20, 20, 0, 1448));
+	KUNIT_EXPECT_EQ(test, cc.credit, 19U);
+	KUNIT_EXPECT_FALSE(test, lens_cc_ack_quick(&cc, &p, 20, 20, 1, 1448));
+	/* a stretch ACK past the window, and an SMSS of 0 taken as 1 */
+	KUNIT_EXPECT_FALSE(test, lens_cc_ack_quick(&cc, &p, 20, 20, 14480,
+						   1448));
+	KUNIT_EXPECT_FALSE(test, lens_cc_ack_quick(&cc, &p, 20, 20, 1, 0));
+	KUNIT_EXPECT_EQ(test, cc.credit, 19U);
+
+	/* what the full step must see */
+	lens_test_ca_at(&cc, &p, 70, 100, 0);
+	was = cc;
+	KUNIT_EXPECT_FALSE_MSG(test, lens_cc_ack_quick(&cc, &p, 99, 100, 1448,
+						       1448),
+			       "the stack changed cwnd");
+	KUNIT_EXPECT_FALSE_MSG(test, lens_cc_ack_quick(&cc, &p, 100, 50, 1448,
+						       1448),
+			       "the stack changed ssthresh");
+	cc.ssthresh = 120;
+	KUNIT_EXPECT_FALSE_MSG(test, lens_cc_ack_quick(&cc, &p, 100, 120, 1448,
+						       1448),
+			       "cwnd below ssthresh: slow start again");
+	cc = was;
+	cc.phase = LENS_PHASE_CWR;
+	KUNIT_EXPECT_FALSE_MSG(test, lens_cc_ack_quick(&cc, &p, 100, 100, 1448,
+						       1448),
+			       "a reduction in progress");
+	lens_test_ca_at(&cc, &p, 70, LENS_QUICK_CWND_MAX + 1, 0);
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       lens_cc_ack_quick(&cc, &p, LENS_QUICK_CWND_MAX + 1,
+						 LENS_QUICK_CWND_MAX + 1, 1448,
+						 1448),
+			       "a window past LENS_QUICK_CWND_MAX");
+	lens_tv_params_rfc(&p);
+	lens_cc_init(&cc, &p, 10, 0);
+	KUNIT_ASSERT_EQ(test, cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_FALSE_MSG(test, lens_cc_ack_quick(&cc, &p, 10,
+						       LENS_INFINITE_SSTHRESH,
+						       1448, 1448),
+			       "slow start");
+}
+
+/* xorshift32: the equivalence test's inputs, the same on every run. */
+static u32 lens_test_rand(u32 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Whenever lens_cc_ack_quick() takes an ACK, lens_cc_sync() and
+ * lens_cc_on_ack() would have left the very same state and recorded no
+ * decision; whenever it refuses one, it left the state alone. Random
+ * windows, credits, betas, ACK sizes and SMSSs, and a socket whose window
+ * sometimes differs from the core's; both outcomes must occur often.
+ */
+static void lens_ack_quick_matches_full_test(struct kunit *test)
+{
+	static const u32 sizes[] = { 0, 1, 536, 1448, 1449, 2896, 2897, 9000 };
+	u32 x = 0x1e45cc, i, taken = 0, refused = 0;
+
+	for (i = 0; i < 20000; i++) {
+		u32 r = lens_test_rand(&x), mss, bytes, cwnd, ssthresh, w;
+		struct lens_ack ack = { .flags = LENS_ACK_CWND_LIMITED };
+		struct lens_cc cc, full, was;
+		struct lens_decision d;
+		struct lens_params p;
+
+		lens_test_ca_at(&cc, &p, 50 + r % 41,
+				2 + lens_test_rand(&x) % 3000, 0);
+		/* one in eight in another phase */
+		if ((r & 0x700) == 0x700)
+			cc.phase = (r >> 11) % LENS_PHASE_NR;
+		w = lens_ai_window(cc.cwnd, p.beta);
+		cc.credit = lens_test_rand(&x) % (w + w / 4);
+		/* ssthresh up to cwnd, one in eight past it */
+		cc.ssthresh = 2 + lens_test_rand(&x) % (cc.cwnd - 1);
+		if ((r & 0x3800) == 0x3800)
+			cc.ssthresh = cc.cwnd + 1;
+		mss = (r & 0xc000) == 0xc000 ? 0 :
+		      sizes[(r >> 16) % ARRAY_SIZE(sizes)];
+		bytes = (r & 0x80000) ? lens_test_rand(&x) % 100000 :
+			sizes[(r >> 20) % ARRAY_SIZE(sizes)];
+		/* the socket's window: one in eight differs from the core's */
+		cwnd = cc.cwnd;
+		ssthresh = cc.ssthresh;
+		if ((r & 0x7000000) == 0x7000000)
+			cwnd += (r & 0x8000000) ? 1 : -1;
+		if ((r & 0x70000000) == 0x70000000)
+			ssthresh += (r & 0x80000000) ? 1 : -1;
+
+		was = cc;
+		full = cc;
+		if (!lens_cc_ack_quick(&cc, &p, cwnd, ssthresh, bytes, mss)) {
+			refused++;
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(&cc, &was, sizeof(cc)),
+					    0, "refused ACK %u changed the state",
+					    i);
+			continue;
+		}
+		taken++;
+		lens_cc_sync(&full, cwnd, ssthresh);
+		lens_ack_rules(&ack, bytes, mss, 0);
+		lens_cc_on_ack(&full, &p, &ack, &d);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&cc, &full, sizeof(cc)), 0,
+				    "ACK %u: quick and full steps differ", i);
+		KUNIT_EXPECT_EQ_MSG(test, d.reasons, 0, "ACK %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, d.events, 0, "ACK %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, d.ss_exit, LENS_SS_EXIT_NONE,
+				    "ACK %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, d.phase_out, d.phase_in, "ACK %u", i);
+	}
+	KUNIT_EXPECT_GT(test, taken, 2000U);
+	KUNIT_EXPECT_GT(test, refused, 2000U);
+}
+
 static struct kunit_case lens_growth_cases[] = {
 	KUNIT_CASE_PARAM(lens_grow_test, lens_tv_grow_gen_params),
 	KUNIT_CASE(lens_ca_credit_across_acks_test),
+	KUNIT_CASE(lens_ack_quick_test),
+	KUNIT_CASE(lens_ack_quick_matches_full_test),
 	{}
 };
 
@@ -1527,6 +1689,10 @@ static void lens_pacing_test(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, lens_pacing_rate(v->cwnd, v->mss, v->srtt_us,
 					       v->pct), v->rate);
+	/* the general case gives the same rate where one division does */
+	KUNIT_EXPECT_EQ(test, lens_pacing_rate_wide(v->cwnd, v->mss,
+						    v->srtt_us, v->pct),
+			v->rate);
 }
 
 KUNIT_ARRAY_PARAM(lens_tv_pacing_pct, lens_tv_pacing_pct, NULL);
@@ -1636,6 +1802,10 @@ static void lens_ack_rules_test(struct kunit *test)
 		{ 0, 1448, 0, 0, 0 },
 		{ 1448, 1448, 0, 1, LENS_ACK_SAFE },
 		{ 1449, 1448, 0, 2, LENS_ACK_SAFE },
+		{ 2896, 1448, 0, 2, LENS_ACK_SAFE },
+		{ 2897, 1448, 0, 3, LENS_ACK_SAFE },
+		/* 4294967295 = 2966137 * 1448 + 919: no wrap rounding up */
+		{ U32_MAX, 1448, 0, 2966138, LENS_ACK_SAFE },
 		{ 100, 1448, 0, 1, LENS_ACK_SAFE | LENS_ACK_SUB_SMSS },
 		{ 14480, 1448, 1, 10, 0 },
 		{ 14480, 1448, -1, 10, LENS_ACK_SAFE },

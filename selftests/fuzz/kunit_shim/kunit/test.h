@@ -135,6 +135,13 @@ void kunit_shim_note(const char *fmt, ...);
 			kunit_shim_note(" " __VA_ARGS__);		\
 		}							\
 	} while (0)
+#define KUNIT_EXPECT_FALSE_MSG(t, c, ...)				\
+	do {								\
+		if (c) {						\
+			kunit_shim_fail(t, __FILE__, __LINE__, "!%s", #c); \
+			kunit_shim_note(" " __VA_ARGS__);		\
+		}							\
+	} while (0)
 
 #define KUNIT_EXPECT_EQ(t, l, r)	KUNIT_SHIM_BINARY(t, 0, l, ==, r)
 #define KUNIT_EXPECT_NE(t, l, r)	KUNIT_SHIM_BINARY(t, 0, l, !=, r)
