@@ -136,18 +136,22 @@ check "... and PRR brings cwnd down in the cwr phase (cwr-ack, never raising it 
 run tc -n "$TOPO3_S" qdisc replace dev s0 root netem loss 1%
 mark ecn recovery_prr
 # joined: recoveries that began while a CWR reduction was under way. A
-# loss has to fall inside a CWR window for one to happen, which a 3-s flow
-# does not always give: up to three flows, until one has (every one that
-# happened is checked).
-joined="" ok=1
-for port in 40016 40017 40018; do
+# loss has to be detected inside a CWR window for one to happen, and a 3-s
+# flow often has none: measured over 8 flows per kernel, 16 of 90
+# recoveries began during CWR on 6.1 and 6 of 64 on 6.12, where 3 flows
+# of 8 had none. Up to ten flows, until one has (every one that happened
+# is checked): all ten go without one about once in 10^4 runs at 6.12's
+# rate, and the loop usually stops after one or two.
+joined="" began=0 ok=1
+for port in 40016 40017 40018 40022 40023 40024 40025 40026 40027 40028; do
 	flow "$port" 3 || { ok=0; break; }
-	joined+=$(events "$port" | awk '$8 == "cwr" && $2 == "recovery"')
+	began=$((began + $(events "$port" recovery-enter | grep -c .)))
+	joined=$(events "$port" | awk '$8 == "cwr" && $2 == "recovery"')
 	[ -n "$joined" ] && break
 done
 check "ECN marks and 1% loss: the flows complete" test "$ok" = 1
 echo "# ecn +$(delta ecn), recovery_prr +$(delta recovery_prr);" \
-	"$(grep -c . <<<"$joined") recoveries began during CWR (flows up to :$port)"
+	"$(grep -c . <<<"$joined") of $began recoveries began during CWR (flows :40016 to :$port)"
 check "... a recovery that begins during CWR keeps its ssthresh (one cut per window)" \
 	eval '[ -n "$joined" ] &&
 		awk "\$5 != \$6 { print \"#   second cut: \" \$0; bad = 1 } END { exit bad }" <<<"$joined"'
