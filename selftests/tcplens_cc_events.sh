@@ -161,9 +161,13 @@ run tc -n "$TOPO3_R" qdisc replace dev r1 root netem rate 20mbit \
 
 # ---- undo of a spurious RTO
 mark rto undo
-flow 40015 6 &
+flow 40015 8 &
 fl=$!
-sleep 2
+# the spike must hit the data stream, which iperf3 can take seconds to
+# open under emulation: wait for its first decision, then a second more
+wait_for 15 eval '[ -n "$(events 40015)" ]' ||
+	echo "# :40015 made no decision in 15 s"
+sleep 1
 run tc -n "$TOPO3_R" qdisc change dev r0 root netem delay 1200ms limit 100000
 sleep 1.2
 run tc -n "$TOPO3_R" qdisc change dev r0 root netem delay 10ms limit 100000

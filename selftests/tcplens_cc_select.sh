@@ -134,14 +134,14 @@ check "unprivileged setsockopt(lens) works again" cc_is "ok lens" "$U" nobody le
 # EBUSY while a flow uses lens, and the flow is not disturbed by it.
 run ip netns exec "$TOPO3_S" sysctl -qw net.ipv4.tcp_congestion_control=reno
 topo3_iperf_server 5201 || { echo "# iperf3 server"; exit "$KSFT_FAIL"; }
-echo "# + iperf3 -c $TOPO3_D_ADDR -t 3 -C lens &"
-ip netns exec "$TOPO3_S" iperf3 -c "$TOPO3_D_ADDR" -t 3 -C lens \
+# 10 s: the flow must outlast iperf3's start and the rmmod under emulation
+echo "# + iperf3 -c $TOPO3_D_ADDR -t 10 -C lens &"
+ip netns exec "$TOPO3_S" iperf3 -c "$TOPO3_D_ADDR" -t 10 -C lens \
 	>/tmp/tl-sel-iperf.log 2>&1 &
 client=$!
 flow_live() { lens_conns "$TOPO3_S" remote | grep -q "^$TOPO3_D_ADDR:5201$"; }
-wait_for 5 flow_live
 check "rmmod tcp_lens fails with EBUSY while a flow uses lens" \
-	tcplens_rmmod_busy tcp_lens
+	eval 'wait_for 8 flow_live && tcplens_rmmod_busy tcp_lens'
 wait "$client"
 rc=$?
 grep -E '(sender|receiver)$' /tmp/tl-sel-iperf.log | sed 's/^/# /'

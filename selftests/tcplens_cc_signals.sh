@@ -137,7 +137,8 @@ cwr_run() {
 	flow_start "$1" 5
 	# the column, once the flow has run for a while (its last sample)
 	cwr_conn=""
-	wait_conn 3 "$1" '$2 > 0' >/dev/null
+	wait_conn 15 "$1" '$2 > 0' >/dev/null ||
+		echo "# :$1 never showed in cc_conns"
 	sleep 1.5
 	cwr_conn=$(conn "$1" cwr_other)
 	flow_wait "$1" || ok=0
