@@ -47,15 +47,21 @@ one_run() {
 	echo $((r1 - r0))
 }
 
+# rise_exits: exits to CSS on an RTT rise, by round (RFC 9406) or by block.
+rise_exits() {
+	echo $(($(lens_cc "$TOPO3_S" ss_exit_hystart_delay) +
+		$(lens_cc "$TOPO3_S" ss_exit_hystart_block)))
+}
+
 declare -A rtx=([0]="" [1]="")
 delay_exits=0 failed=0
 for i in $(seq "$RUNS"); do
 	for hs in 1 0; do
 		lens_param hystart "$hs" >/dev/null
-		e0=$(lens_cc "$TOPO3_S" ss_exit_hystart_delay)
+		e0=$(rise_exits)
 		n=$(one_run) || { failed=1; continue; }
-		e1=$(lens_cc "$TOPO3_S" ss_exit_hystart_delay)
-		echo "# run $i hystart=$hs: $n retransmissions, HyStart++ delay exits +$((e1 - e0))"
+		e1=$(rise_exits)
+		echo "# run $i hystart=$hs: $n retransmissions, HyStart++ RTT-rise exits +$((e1 - e0))"
 		rtx[$hs]+=" $n"
 		if [ "$hs" = 1 ]; then
 			[ "$((e1 - e0))" -ge 1 ] && delay_exits=$((delay_exits + 1))

@@ -34,6 +34,7 @@ BAD=(
 	hystart_css_rounds=0 hystart_css_rounds=256
 	hystart_ack_delay=2 hystart_ack_delay=maybe
 	hystart_cwnd_limited=2 hystart_cwnd_limited= hystart_css_rise=10
+	hystart_block=2 hystart_block=on2
 	initial_ssthresh=1 initial_ssthresh=2147483648
 	initial_ssthresh=4294967296
 	beta=49 beta=91 beta=0.7 beta_ecn=49 beta_ecn=91 pacing=2 pacing=fast
@@ -46,6 +47,7 @@ GOOD_LOAD=(
 	hystart_n_rtt_sample=255 hystart_css_growth_divisor=2
 	hystart_css_rounds=1 initial_ssthresh=2147483647 beta=90 beta_ecn=50
 	pacing=0 hystart_ack_delay=0 hystart_cwnd_limited=0 hystart_css_rise=0
+	hystart_block=0
 )
 # Taken through /sys, one by one, from the defaults.
 GOOD_SYSFS=(
@@ -57,6 +59,7 @@ GOOD_SYSFS=(
 	beta=50 beta=70 beta=90 beta_ecn=90 beta_ecn=80 pacing=0 pacing=1
 	hystart_ack_delay=0 hystart_ack_delay=1 hystart_cwnd_limited=0
 	hystart_cwnd_limited=1 hystart_css_rise=0 hystart_css_rise=1
+	hystart_block=0 hystart_block=1
 )
 
 ktap_header $((${#BAD[@]} * 2 + ${#GOOD_SYSFS[@]} + 2))
@@ -134,7 +137,7 @@ described() {
 		echo "# $name: $desc"
 		[ -n "$desc" ] || ok=1
 	done
-	[ "$n" = 16 ] && return $ok
+	[ "$n" = 17 ] && return $ok
 }
-check "modinfo describes all 16 parameters" described
+check "modinfo describes all 17 parameters" described
 ktap_finish

@@ -250,6 +250,7 @@ wait "$iperf"
 lens_trace_stop
 check "lens left slow start" eval '[ $(($(lens_cc $A ss_exit_ssthresh) +
 	$(lens_cc $A ss_exit_hystart_delay) + $(lens_cc $A ss_exit_css) +
+	$(lens_cc $A ss_exit_hystart_block) + $(lens_cc $A ss_exit_css_rise) +
 	$(lens_cc $A ss_exit_loss))) -gt 0 ]'
 check "the tracepoint reported recovery and the RTO" \
 	eval 'lens_trace_events | grep -q "^rto " &&

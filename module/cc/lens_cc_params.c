@@ -201,6 +201,10 @@ module_param_cb(hystart_css_rise, &lens_param_bool_ops,
 		LENS_PARAM_FIELD(hspp_css_rise), 0644);
 MODULE_PARM_DESC(hystart_css_rise,
 		 "HyStart++: an RTT rise of another RttThresh in CSS ends slow start at once [default 1]");
+module_param_cb(hystart_block, &lens_param_bool_ops,
+		LENS_PARAM_FIELD(hspp_block), 0644);
+MODULE_PARM_DESC(hystart_block,
+		 "HyStart++: the minimum of every N_RTT_SAMPLE samples also counts as a rise over the round's floor [default 1]");
 module_param_cb(recovery, &lens_param_recovery_ops,
 		LENS_PARAM_FIELD(recovery), 0644);
 MODULE_PARM_DESC(recovery,

@@ -38,6 +38,7 @@ static const char *const lens_counter_names[LENS_CNT_NR] = {
 	[LENS_CNT_HSPP_AGG_HELD] = "hystart_agg_held",
 	[LENS_CNT_HSPP_NOT_LIMITED] = "hystart_not_limited",
 	[LENS_CNT_SS_EXIT_CSS_RISE] = "ss_exit_css_rise",
+	[LENS_CNT_SS_EXIT_HYSTART_BLOCK] = "ss_exit_hystart_block",
 };
 
 /* Who paces the socket: nobody, TCP itself (lens's pacing=1), or fq. */
@@ -106,6 +107,7 @@ static int lens_cc_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "param_hystart_ack_delay %u\n", p->hspp_ack_delay);
 	seq_printf(seq, "param_hystart_cwnd_limited %u\n", p->hspp_cwnd_limited);
 	seq_printf(seq, "param_hystart_css_rise %u\n", p->hspp_css_rise);
+	seq_printf(seq, "param_hystart_block %u\n", p->hspp_block);
 	seq_printf(seq, "param_recovery %s\n", lens_recovery_mode_name(p->recovery));
 	seq_printf(seq, "param_initial_ssthresh %u\n", p->initial_ssthresh);
 	seq_printf(seq, "param_beta %u\n", p->beta);

@@ -83,6 +83,9 @@
 					 * initial slow start: undo resumes it,
 					 * HyStart++ included
 					 */
+#define LENS_F_CSS_BLOCK	0x20	/* CSS began on a block's rise */
+#define LENS_F_ROUND_BLOCK	0x40	/* this round completed a block */
+#define LENS_F_ROUND_ROSE	0x80	/* ... and one of them rose */
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                             */
@@ -282,7 +285,7 @@ int lens_params_check(const struct lens_params *p)
 	    !lens_in_range(p->hspp_css_rounds, LENS_HSPP_CSS_ROUNDS_MIN,
 			   LENS_HSPP_CSS_ROUNDS_MAX) ||
 	    p->hspp_ack_delay > 1 || p->hspp_cwnd_limited > 1 ||
-	    p->hspp_css_rise > 1 ||
+	    p->hspp_css_rise > 1 || p->hspp_block > 1 ||
 	    p->recovery >= LENS_RECOVERY_NR || p->pacing > 1 ||
 	    !lens_in_range(p->beta, LENS_BETA_MIN, LENS_BETA_MAX) ||
 	    !lens_in_range(p->beta_ecn, LENS_BETA_MIN, LENS_BETA_MAX) ||
@@ -320,6 +323,7 @@ void lens_cc_init(struct lens_cc *cc, const struct lens_params *p, u32 cwnd,
 	cc->cur_round_min_rtt = LENS_RTT_NONE;
 	cc->css_baseline_min_rtt = LENS_RTT_NONE;
 	cc->pending_min_rtt = LENS_RTT_NONE;
+	cc->block_min_rtt = LENS_RTT_NONE;
 	lens_resume_open_phase(cc);
 	if (cc->phase != LENS_PHASE_SS)
 		cc->flags |= LENS_F_HSPP_DONE;
@@ -531,6 +535,20 @@ static void lens_hspp_start_round(struct lens_cc *cc)
 	cc->last_round_min_rtt = cc->cur_round_min_rtt;
 	cc->cur_round_min_rtt = LENS_RTT_NONE;
 	cc->rtt_samples = 0;
+	cc->block_min_rtt = LENS_RTT_NONE;
+	cc->block_samples = 0;
+	cc->flags &= ~(LENS_F_ROUND_BLOCK | LENS_F_ROUND_ROSE);
+}
+
+/* Back from CSS to SS: the exit was spurious. */
+static void lens_hspp_back_to_ss(struct lens_cc *cc, struct lens_decision *d)
+{
+	cc->css_baseline_min_rtt = LENS_RTT_NONE;
+	cc->css_rounds = 0;
+	cc->credit = 0;
+	cc->flags &= ~LENS_F_CSS_BLOCK;
+	cc->phase = LENS_PHASE_SS;
+	d->events |= LENS_EV_CSS_SPURIOUS;
 }
 
 /* CSS_ROUNDS rounds of CSS are over: ssthresh = cwnd, enter CA. */
@@ -560,6 +578,14 @@ static void lens_hspp_round_check(struct lens_cc *cc,
 			return;
 		}
 		lens_inc_u8(&cc->css_rounds);
+		/*
+		 * CSS begun on a block's rise: a whole round of blocks with
+		 * none risen means the queue that made it is gone.
+		 */
+		if ((cc->flags & LENS_F_CSS_BLOCK) &&
+		    (cc->flags & LENS_F_ROUND_BLOCK) &&
+		    !(cc->flags & LENS_F_ROUND_ROSE))
+			lens_hspp_back_to_ss(cc, d);
 	}
 	lens_hspp_start_round(cc);
 }
@@ -589,6 +615,9 @@ static void lens_hspp_take_samples(struct lens_cc *cc,
 				      cc->pending_min_rtt);
 	cc->rtt_samples = (u8)min_t(u32, (u32)cc->rtt_samples +
 				    cc->pending_samples, (u8)~0U);
+	cc->block_min_rtt = min_t(u32, cc->block_min_rtt, cc->pending_min_rtt);
+	cc->block_samples = (u8)min_t(u32, (u32)cc->block_samples +
+				      cc->pending_samples, (u8)~0U);
 	cc->pending_min_rtt = LENS_RTT_NONE;
 	cc->pending_samples = 0;
 }
@@ -610,6 +639,37 @@ static u32 lens_hspp_rtt_thresh(const struct lens_cc *cc,
 }
 
 /*
+ * True if @rtt reached @thresh. With hspp_ack_delay it must also clear the
+ * ACK-aggregation allowance the glue measured (lens_ack.agg_us): a rise
+ * within it is GSO/GRO delay, not queue, and is reported as held.
+ */
+static bool lens_hspp_rose(const struct lens_params *p,
+			   const struct lens_ack *ack, u32 rtt, u64 thresh,
+			   struct lens_decision *d)
+{
+	if ((u64)rtt < thresh)
+		return false;
+	if (p->hspp_ack_delay &&
+	    (u64)rtt < thresh + min_t(u32, ack->agg_us,
+				      LENS_HSPP_ACK_DELAY_MAX_US)) {
+		d->events |= LENS_EV_HSPP_AGG_HELD;
+		return false;
+	}
+	return true;
+}
+
+/* SS -> CSS, cssBaselineMinRtt = @baseline. */
+static void lens_hspp_enter_css(struct lens_cc *cc, u32 baseline,
+				enum lens_ss_exit why, struct lens_decision *d)
+{
+	cc->css_baseline_min_rtt = baseline;
+	cc->css_rounds = 1;
+	cc->credit = 0;
+	cc->phase = LENS_PHASE_CSS;
+	d->ss_exit = why;
+}
+
+/*
  * SS: a round minimum RttThresh above the last one's moves SS to CSS. With
  * hspp_ack_delay the rise must also clear the ACK-aggregation allowance
  * the glue measured (lens_ack.agg_us): a rise within it is GSO/GRO delay,
@@ -626,19 +686,17 @@ static void lens_hspp_check_delay_increase(struct lens_cc *cc,
 	    cc->last_round_min_rtt == LENS_RTT_NONE)
 		return;
 	thresh = (u64)cc->last_round_min_rtt + lens_hspp_rtt_thresh(cc, p);
-	if ((u64)cc->cur_round_min_rtt < thresh)
+	if (!lens_hspp_rose(p, ack, cc->cur_round_min_rtt, thresh, d))
 		return;
-	if (p->hspp_ack_delay &&
-	    (u64)cc->cur_round_min_rtt <
-	    thresh + min_t(u32, ack->agg_us, LENS_HSPP_ACK_DELAY_MAX_US)) {
-		d->events |= LENS_EV_HSPP_AGG_HELD;
-		return;
-	}
-	cc->css_baseline_min_rtt = cc->cur_round_min_rtt;
-	cc->css_rounds = 1;
-	cc->credit = 0;
-	cc->phase = LENS_PHASE_CSS;
-	d->ss_exit = LENS_SS_EXIT_HYSTART_DELAY;
+	lens_hspp_enter_css(cc, cc->cur_round_min_rtt,
+			    LENS_SS_EXIT_HYSTART_DELAY, d);
+}
+
+/* CSS ends at once, as after its last round: ssthresh = cwnd, CA. */
+static void lens_hspp_css_rise(struct lens_cc *cc, struct lens_decision *d)
+{
+	lens_set_ssthresh(cc, cc->cwnd, LENS_REASON_CSS_RISE, d);
+	lens_end_slow_start(cc, LENS_SS_EXIT_CSS_RISE, d);
 }
 
 /*
@@ -648,7 +706,9 @@ static void lens_hspp_check_delay_increase(struct lens_cc *cc,
  * rest of CSS's CSS_ROUNDS rounds, each up to a quarter larger, would
  * overflow a buffer of a BDP or less. CSS then ends at once, as after its
  * last round (ssthresh = cwnd, CA). RFC 9406 keeps CSS for its full
- * rounds; this is lens's addition, off with hystart_css_rise=0.
+ * rounds; this is lens's addition, off with hystart_css_rise=0. A CSS begun
+ * on a block's rise has a block minimum for its baseline, which round
+ * minima stay under: lens_hspp_round_check() judges it instead.
  */
 static void lens_hspp_check_css(struct lens_cc *cc,
 				const struct lens_params *p,
@@ -661,29 +721,76 @@ static void lens_hspp_check_css(struct lens_cc *cc,
 		    cc->cur_round_min_rtt != LENS_RTT_NONE &&
 		    (u64)cc->cur_round_min_rtt >=
 		    (u64)base + lens_hspp_thresh_of(p, base)) {
-			lens_set_ssthresh(cc, cc->cwnd, LENS_REASON_CSS_RISE, d);
-			lens_end_slow_start(cc, LENS_SS_EXIT_CSS_RISE, d);
+			lens_hspp_css_rise(cc, d);
 		}
 		return;
 	}
-	cc->css_baseline_min_rtt = LENS_RTT_NONE;
-	cc->css_rounds = 0;
-	cc->credit = 0;
-	cc->phase = LENS_PHASE_SS;
-	d->events |= LENS_EV_CSS_SPURIOUS;
+	if (!(cc->flags & LENS_F_CSS_BLOCK))
+		lens_hspp_back_to_ss(cc, d);
 }
 
-/* The checks RFC 9406 runs once a round has N_RTT_SAMPLE samples. */
+/*
+ * hspp_block: the minimum of each block of N_RTT_SAMPLE consecutive samples
+ * in a round, against the round floor (the lower of this round's and the
+ * last round's minimum). A paced round spreads its window over the round,
+ * so the queue it builds grows through the round and drains before the
+ * next one begins: the round minimum, taken from its first ACKs, stays at
+ * the floor while the last ACKs of the round come back a queue later, and
+ * RFC 9406's rule sees the rise a round late, after a buffer of a BDP or
+ * less overflowed. A block minimum is as robust to a lone late ACK as a
+ * round minimum, and sees the queue as it builds.
+ *
+ * SS: a block RttThresh (of the floor) above the floor moves SS to CSS, with
+ * the block minimum as cssBaselineMinRtt. CSS: a block RttThresh above the
+ * baseline is a second rise (hspp_css_rise); a CSS begun on a block is
+ * spurious when a whole round's blocks stay under floor + RttThresh, since
+ * its round minima never rise above the floor (lens_hspp_round_check()).
+ */
+static void lens_hspp_check_block(struct lens_cc *cc,
+				  const struct lens_params *p,
+				  const struct lens_ack *ack,
+				  struct lens_decision *d)
+{
+	u32 floor = min_t(u32, cc->last_round_min_rtt, cc->cur_round_min_rtt);
+	u32 block = cc->block_min_rtt;
+	u32 base = cc->css_baseline_min_rtt;
+
+	if (cc->block_samples < p->hspp_n_rtt_sample)
+		return;
+	cc->block_min_rtt = LENS_RTT_NONE;
+	cc->block_samples = 0;
+	if (floor == LENS_RTT_NONE || block == LENS_RTT_NONE)
+		return;
+	cc->flags |= LENS_F_ROUND_BLOCK;
+	if (!lens_hspp_rose(p, ack, block,
+			    (u64)floor + lens_hspp_thresh_of(p, floor), d))
+		return;
+	cc->flags |= LENS_F_ROUND_ROSE;
+	if (cc->phase == LENS_PHASE_SS) {
+		cc->flags |= LENS_F_CSS_BLOCK;
+		lens_hspp_enter_css(cc, block, LENS_SS_EXIT_HYSTART_BLOCK, d);
+	} else if (p->hspp_css_rise && base != LENS_RTT_NONE &&
+		   (u64)block >= (u64)base + lens_hspp_thresh_of(p, base)) {
+		lens_hspp_css_rise(cc, d);
+	}
+}
+
+/*
+ * The checks RFC 9406 runs once a round has N_RTT_SAMPLE samples, then
+ * hspp_block's, once a block has as many.
+ */
 static void lens_hspp_check(struct lens_cc *cc, const struct lens_params *p,
 			    const struct lens_ack *ack,
 			    struct lens_decision *d)
 {
-	if (cc->rtt_samples < p->hspp_n_rtt_sample)
-		return;
-	if (cc->phase == LENS_PHASE_SS)
-		lens_hspp_check_delay_increase(cc, p, ack, d);
-	else
-		lens_hspp_check_css(cc, p, d);
+	if (cc->rtt_samples >= p->hspp_n_rtt_sample) {
+		if (cc->phase == LENS_PHASE_SS)
+			lens_hspp_check_delay_increase(cc, p, ack, d);
+		else
+			lens_hspp_check_css(cc, p, d);
+	}
+	if (p->hspp_block && lens_hspp_tracking(cc))
+		lens_hspp_check_block(cc, p, ack, d);
 }
 
 /**
@@ -1438,6 +1545,7 @@ static const char * const lens_ss_exit_names[LENS_SS_EXIT_NR] = {
 	[LENS_SS_EXIT_CSS]		= "css",
 	[LENS_SS_EXIT_LOSS]		= "loss",
 	[LENS_SS_EXIT_CSS_RISE]		= "css_rise",
+	[LENS_SS_EXIT_HYSTART_BLOCK]	= "hystart_block",
 };
 
 static const char * const lens_recovery_mode_names[LENS_RECOVERY_NR] = {

@@ -133,6 +133,9 @@ struct lens_params {
 	u32 hspp_ack_delay;		/* 1: RttThresh + lens_ack.agg_us */
 	u32 hspp_cwnd_limited;		/* 1: samples only while cwnd-limited */
 	u32 hspp_css_rise;		/* 1: a second rise in CSS ends it */
+	u32 hspp_block;			/* 1: each block of N_RTT_SAMPLE samples
+					 * is checked against the round floor
+					 */
 	u32 recovery;			/* enum lens_recovery_mode */
 	u32 initial_ssthresh;		/* segments; 0: infinite */
 	u32 beta;			/* multiplicative decrease, percent */
@@ -167,6 +170,7 @@ struct lens_params {
 	.hspp_ack_delay = 1,						\
 	.hspp_cwnd_limited = 1,						\
 	.hspp_css_rise = 1,						\
+	.hspp_block = 1,						\
 	.recovery = LENS_RECOVERY_PRR,					\
 	.initial_ssthresh = 0,						\
 	.beta = LENS_BETA_DEFAULT,					\
@@ -218,6 +222,7 @@ enum lens_ss_exit {
 	LENS_SS_EXIT_CSS,		/* CSS_ROUNDS done: CSS -> CA */
 	LENS_SS_EXIT_LOSS,		/* congestion signal: loss, RTO, ECN */
 	LENS_SS_EXIT_CSS_RISE,		/* CSS saw a second rise: CSS -> CA */
+	LENS_SS_EXIT_HYSTART_BLOCK,	/* a block of samples rose: SS -> CSS */
 	LENS_SS_EXIT_NR,
 };
 
@@ -297,7 +302,7 @@ struct lens_cc_stats {
 };
 
 /*
- * Per-connection state: 76 bytes, at most LENS_CC_STATE_MAX. Windows in
+ * Per-connection state: 80 bytes, at most LENS_CC_STATE_MAX. Windows in
  * segments, RTTs in microseconds, sequence numbers as on the wire.
  */
 struct lens_cc {
@@ -311,6 +316,7 @@ struct lens_cc {
 	u32 cur_round_min_rtt;	/* HyStart++ currentRoundMinRTT */
 	u32 css_baseline_min_rtt; /* HyStart++ cssBaselineMinRtt */
 	u32 pending_min_rtt;	/* min RTT sampled since the last ACK step */
+	u32 block_min_rtt;	/* min of the block of samples being taken */
 	u32 recovery_point;	/* the stack's high_seq: recovery, RTO or CWR
 				 * is over once SND.UNA reaches it
 				 */
@@ -324,6 +330,7 @@ struct lens_cc {
 	u8 rtt_samples;		/* HyStart++ rttSampleCount, saturating */
 	u8 pending_samples;	/* samples behind pending_min_rtt */
 	u8 css_rounds;		/* CSS rounds begun, the partial first one too */
+	u8 block_samples;	/* samples in the block, saturating */
 };
 
 /* Parameters. */

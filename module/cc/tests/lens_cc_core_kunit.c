@@ -653,6 +653,120 @@ static void lens_hspp_cwnd_limited_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, f.events & LENS_EV_HSPP_NOT_LIMITED);
 }
 
+/*
+ * A round whose first @n_lo ACKs carry @lo and next @n_hi carry @hi, the
+ * rest none; it stops early, after @stop ACKs, if @stop is not 0.
+ */
+static void lens_test_ramp_round(struct lens_tv_flow *f, s32 lo, u32 n_lo,
+				 s32 hi, u32 n_hi, u32 stop)
+{
+	u32 i = 0;
+
+	do {
+		lens_tv_flow_ack(f, i < n_lo ? lo : i < n_lo + n_hi ? hi : 0);
+		if (++i == stop)
+			return;
+	} while (!tcplens_seq_after(f->una + LENS_TV_MSS, f->cc.window_end));
+}
+
+/*
+ * hystart_block, worked numbers. Round 1: 8 samples of 100 ms. Round 2
+ * (20 ACKs): 8 of 100 ms, then a queue: its minimum stays 100 ms, so RFC
+ * 9406's rule sees no rise, but the second block of 8 is a whole RttThresh
+ * (100 / 8 = 12.5 ms) over the floor of 100 ms: 112.5 ms moves SS to CSS
+ * on that block's last ACK, the 16th of the round (26th of the flow),
+ * with the block minimum for baseline; 112.499 ms does not. Off, neither.
+ */
+static void lens_hspp_block_test(struct kunit *test)
+{
+	static const s32 hi[] = { 112499, 112500 };
+	struct lens_tv_flow f;
+	u32 i, on;
+
+	for (on = 0; on <= 1; on++) {
+		for (i = 0; i < ARRAY_SIZE(hi); i++) {
+			lens_test_flow(&f, lens_tv_bases[1]);
+			f.p.hspp_block = on;
+			lens_tv_flow_round(&f, 100000, 8);
+			lens_test_ramp_round(&f, 100000, 8, hi[i], 8, 16);
+			KUNIT_EXPECT_EQ(test, f.cc.cur_round_min_rtt, 100000U);
+			if (on && i) {
+				KUNIT_EXPECT_EQ(test, f.cc.phase,
+						LENS_PHASE_CSS);
+				KUNIT_EXPECT_EQ(test,
+						f.exit_ack[LENS_SS_EXIT_HYSTART_BLOCK],
+						26U);
+				KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt,
+						112500U);
+				KUNIT_EXPECT_EQ(test, f.cc.ssthresh,
+						LENS_INFINITE_SSTHRESH);
+				KUNIT_EXPECT_EQ(test, f.d.ss_exit,
+						LENS_SS_EXIT_HYSTART_BLOCK);
+			} else {
+				KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+				KUNIT_EXPECT_EQ(test, f.ss_exits, 0U);
+			}
+		}
+	}
+	/* A lone late sample in a block is not a rise: the minimum decides. */
+	lens_test_flow(&f, lens_tv_bases[0]);
+	lens_tv_flow_round(&f, 100000, 8);
+	lens_test_ramp_round(&f, 100000, 8, 200000, 7, 15);
+	lens_tv_flow_ack(&f, 100000);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_EQ(test, f.cc.block_samples, 0);
+}
+
+/* Round 2 of lens_hspp_block_test, up to CSS on its 16th ACK. */
+static void lens_test_flow_to_block_css(struct kunit *test,
+					struct lens_tv_flow *f, u32 base)
+{
+	lens_test_flow(f, base);
+	lens_tv_flow_round(f, 100000, 8);
+	lens_test_ramp_round(f, 100000, 8, 112500, 8, 16);
+	KUNIT_ASSERT_EQ(test, f->cc.phase, LENS_PHASE_CSS);
+	KUNIT_ASSERT_TRUE(test, f->ss_exits &
+			  LENS_TV_BIT(LENS_SS_EXIT_HYSTART_BLOCK));
+}
+
+/*
+ * CSS begun on a block. Its round minima stay at the floor, under the
+ * baseline, without making it spurious. A round with no block at
+ * floor + RttThresh = 112.5 ms is: the queue is gone, SS resumes at that
+ * round's end. A block RttThresh (112.5 / 8 = 14.0625 ms) over the
+ * baseline, 126.5625 ms, is a second rise: ssthresh = cwnd, CA; 126.5 is
+ * not.
+ */
+static void lens_hspp_block_css_test(struct kunit *test)
+{
+	struct lens_tv_flow f;
+
+	lens_test_flow_to_block_css(test, &f, lens_tv_bases[1]);
+	lens_test_ramp_round(&f, 0, 0, 0, 0, 0);	/* rest of round 2 */
+	/* Round 3: the floor, then a block at 112.5 ms: still CSS. */
+	lens_test_ramp_round(&f, 100000, 8, 112500, 8, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	KUNIT_EXPECT_FALSE(test, f.events & LENS_EV_CSS_SPURIOUS);
+	/* Round 4: blocks of 112.499 ms at most: spurious at round 5. */
+	lens_test_ramp_round(&f, 100000, 8, 112499, 16, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	lens_tv_flow_ack(&f, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_SS);
+	KUNIT_EXPECT_TRUE(test, f.d.events & LENS_EV_CSS_SPURIOUS);
+	KUNIT_EXPECT_EQ(test, f.cc.css_baseline_min_rtt, LENS_RTT_NONE);
+	KUNIT_EXPECT_EQ(test, f.cc.ssthresh, LENS_INFINITE_SSTHRESH);
+
+	lens_test_flow_to_block_css(test, &f, lens_tv_bases[0]);
+	lens_test_ramp_round(&f, 0, 0, 0, 0, 0);
+	lens_test_ramp_round(&f, 100000, 8, 126500, 8, 0);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CSS);
+	lens_test_ramp_round(&f, 100000, 8, 126563, 8, 16);
+	KUNIT_EXPECT_EQ(test, f.cc.phase, LENS_PHASE_CA);
+	KUNIT_EXPECT_EQ(test, f.d.reason, LENS_REASON_CSS_RISE);
+	KUNIT_EXPECT_EQ(test, f.cc.ssthresh, f.cc.cwnd);
+	KUNIT_EXPECT_TRUE(test, f.ss_exits & LENS_TV_BIT(LENS_SS_EXIT_CSS_RISE));
+}
+
 static struct kunit_case lens_hystart_cases[] = {
 	KUNIT_CASE(lens_hspp_round_detection_test),
 	KUNIT_CASE_PARAM(lens_hspp_thresh_test, lens_tv_hspp_thresh_gen_params),
@@ -666,6 +780,8 @@ static struct kunit_case lens_hystart_cases[] = {
 	KUNIT_CASE(lens_hspp_ack_delay_test),
 	KUNIT_CASE(lens_hspp_cwnd_limited_test),
 	KUNIT_CASE(lens_hspp_css_rise_test),
+	KUNIT_CASE(lens_hspp_block_test),
+	KUNIT_CASE(lens_hspp_block_css_test),
 	{}
 };
 
@@ -1652,6 +1768,7 @@ static void lens_params_default_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.hspp_ack_delay, 1U);
 	KUNIT_EXPECT_EQ(test, p.hspp_cwnd_limited, 1U);
 	KUNIT_EXPECT_EQ(test, p.hspp_css_rise, 1U);
+	KUNIT_EXPECT_EQ(test, p.hspp_block, 1U);
 	KUNIT_EXPECT_EQ(test, p.initial_ssthresh, 0U);
 	KUNIT_EXPECT_EQ(test, p.beta, 70U);
 	KUNIT_EXPECT_EQ(test, p.beta_ecn, 80U);
