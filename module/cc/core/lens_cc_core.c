@@ -37,10 +37,14 @@
  *    round ends when SND.UNA passes windowEnd. An RTT rise of RttThresh over
  *    the previous round moves SS to CSS, which grows by a quarter as fast;
  *    CSS returns to SS if the RTT falls back under its baseline, or ends in
- *    CA with ssthresh = cwnd after CSS_ROUNDS rounds. Two additions, each
+ *    CA with ssthresh = cwnd after CSS_ROUNDS rounds. Four additions, each
  *    with a parameter: samples count only from ACKs that come while the
- *    sender is cwnd-limited (hspp_cwnd_limited), and a rise must also clear
- *    the glue's ACK-aggregation allowance, at most 1 ms (hspp_ack_delay).
+ *    sender is cwnd-limited (hspp_cwnd_limited); a rise must also clear
+ *    the glue's ACK-aggregation allowance, at most 1 ms (hspp_ack_delay);
+ *    the minimum of each block of N_RTT_SAMPLE samples is a rise too when
+ *    it is RttThresh above the round floor, which sees the queue a paced
+ *    round builds within that round (hspp_block); a second rise in CSS
+ *    ends it (hspp_css_rise).
  *
  * Reductions:
  *  - fast recovery and RTO set ssthresh = max(FlightSize * beta, 2), RFC 5681
@@ -666,6 +670,10 @@ static void lens_hspp_enter_css(struct lens_cc *cc, u32 baseline,
 	cc->css_rounds = 1;
 	cc->credit = 0;
 	cc->phase = LENS_PHASE_CSS;
+	if (why == LENS_SS_EXIT_HYSTART_BLOCK)
+		cc->flags |= LENS_F_CSS_BLOCK;
+	else
+		cc->flags &= ~LENS_F_CSS_BLOCK;
 	d->ss_exit = why;
 }
 
@@ -767,7 +775,6 @@ static void lens_hspp_check_block(struct lens_cc *cc,
 		return;
 	cc->flags |= LENS_F_ROUND_ROSE;
 	if (cc->phase == LENS_PHASE_SS) {
-		cc->flags |= LENS_F_CSS_BLOCK;
 		lens_hspp_enter_css(cc, block, LENS_SS_EXIT_HYSTART_BLOCK, d);
 	} else if (p->hspp_css_rise && base != LENS_RTT_NONE &&
 		   (u64)block >= (u64)base + lens_hspp_thresh_of(p, base)) {
